@@ -1,0 +1,480 @@
+r"""Gradient checking: analytic gradients against central finite differences.
+
+For a function $f$ of an array $\theta$, the central difference
+
+$$\frac{\partial f}{\partial \theta_i} \approx
+  \frac{f(\theta + \varepsilon e_i) - f(\theta - \varepsilon e_i)}{2\varepsilon}$$
+
+has an error of order $\varepsilon^2$. Each analytic entry $a$ is compared
+with its numerical twin $n$ by PyTorch's rule
+$|a - n| \le \text{atol} + \text{rtol}\,|n|$, element by element, in float64
+(in float32 the rounding error of $f$, divided by $2\varepsilon$, swamps the
+result).
+
+A layer $y = F(x)$ is checked through the scalar $f = \sum y \odot g$ for a
+fixed random $g$: then $\partial f/\partial x$ is exactly what
+``backward(g)`` must return, and $\partial f/\partial p$ what it must add
+into ``p.grad``. The checks also hold each object to its contract (see
+:class:`~minnet.layers.Layer`): backward leaves its argument and its cache
+alone, gives the same answer twice and *accumulates* parameter gradients,
+a zero upstream gradient gives zero gradients, and forward does not change
+the parameters.
+
+Every failure raises :class:`~minnet.errors.GradientCheckError` naming the
+object, the input or parameter, the index and both values, with a hint.
+This module knows only the public interfaces Layer, Loss and Regulariser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from minnet.errors import GradientCheckError
+from minnet.layers import Layer
+from minnet.losses import Loss
+from minnet.parameter import Parameter
+from minnet.regularisers import Regulariser
+
+EPS = 1e-6
+ATOL = 1e-5
+RTOL = 1e-3
+
+
+def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float = EPS) -> np.ndarray:
+    r"""Central differences of ``f()`` with respect to each entry of ``array``.
+
+    ``f`` takes no argument: it reads ``array``, which is perturbed in place
+    one entry at a time and restored exactly afterwards.
+
+    Examples
+    --------
+    >>> theta = np.array([1.0, 2.0])
+    >>> numerical_gradient(lambda: float(np.sum(theta ** 2)), theta).round(6).tolist()
+    [2.0, 4.0]
+    """
+    grad = np.empty_like(array)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + eps
+        plus = f()
+        array[index] = original - eps
+        minus = f()
+        array[index] = original
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def compare(
+    analytic: np.ndarray,
+    numerical: np.ndarray,
+    where: str,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+) -> float:
+    """Raise :class:`GradientCheckError` unless ``analytic`` matches ``numerical``
+    entry by entry; return the largest absolute difference.
+
+    ``where`` names what is compared, e.g. ``"Linear(3, 2) parameter 'b'"``.
+    """
+    analytic = np.asarray(analytic)
+    if analytic.shape != numerical.shape:
+        raise GradientCheckError(
+            f"{where}: the analytic gradient has shape {analytic.shape}, but the "
+            f"gradient must have the shape of what it differentiates, "
+            f"{numerical.shape}. Check which axis the backward pass sums over.",
+            where=where,
+        )
+    difference = np.abs(analytic - numerical)
+    excess = difference - (atol + rtol * np.abs(numerical))
+    if not np.all(np.isfinite(analytic)):
+        excess = np.where(np.isfinite(analytic), excess, np.inf)
+    if np.any(excess > 0):
+        index = np.unravel_index(int(np.argmax(excess)), excess.shape)
+        a, n = float(analytic[index]), float(numerical[index])
+        count = int(np.sum(excess > 0))
+        raise GradientCheckError(
+            f"{where}: the analytic gradient differs from finite differences at "
+            f"index {tuple(int(i) for i in index)}: analytic {a:.6g}, numerical "
+            f"{n:.6g} (|difference| {abs(a - n):.3g} > atol + rtol*|numerical| = "
+            f"{atol + rtol * abs(n):.3g}); {count} of {analytic.size} entries "
+            f"disagree. {_hint(analytic, numerical)}",
+            where=where,
+            index=tuple(int(i) for i in index),
+            analytic=a,
+            numerical=n,
+        )
+    return float(difference.max(initial=0.0))
+
+
+def _hint(analytic: np.ndarray, numerical: np.ndarray) -> str:
+    """Guess the kind of mistake from the pattern of the disagreement."""
+    scale = float(np.abs(numerical).max(initial=0.0))
+    if scale == 0.0:
+        return "The true gradient is zero here: the analytic one should be too."
+    if not np.all(np.isfinite(analytic)):
+        return "The analytic gradient holds NaN or infinity: look for a division by zero or an overflow."
+    if float(np.abs(analytic).max(initial=0.0)) <= 1e-12 * scale:
+        return "The analytic gradient is zero: is it never added into grad (a missing +=)?"
+    if np.allclose(analytic, -numerical, rtol=1e-3, atol=1e-7 * scale):
+        return "The analytic gradient is the negative of the true one: look for a sign error."
+    mask = np.abs(numerical) > 1e-3 * scale
+    ratios = analytic[mask] / numerical[mask]
+    if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-3):
+        return (
+            f"The analytic gradient is {ratios[0]:.4g} times the true one everywhere: "
+            f"look for a missing or extra factor (1/m, 2, lambda, the batch size)."
+        )
+    return "Work the derivative out by hand for this entry and compare it with the code."
+
+
+def _require_float64(array: np.ndarray, what: str) -> None:
+    if array.dtype != np.float64:
+        raise TypeError(
+            f"Gradient checks need float64, but {what} is {array.dtype}: in lower "
+            f"precision the rounding error of the finite differences swamps the "
+            f"result. Check a float64 copy of the object."
+        )
+
+
+def _require_unchanged(before: np.ndarray, after: np.ndarray, where: str, advice: str) -> None:
+    if before.shape != after.shape or not np.array_equal(before, after, equal_nan=True):
+        if before.shape != after.shape:
+            detail = f"its shape changed from {before.shape} to {after.shape}"
+        else:
+            index = tuple(int(i) for i in np.argwhere(before != after)[0])
+            detail = f"first at index {index}: was {before[index]:.6g}, now {after[index]:.6g}"
+        raise GradientCheckError(f"{where} ({detail}). {advice}", where=where)
+
+
+def _require_zero(array: np.ndarray, where: str, advice: str) -> None:
+    if np.any(array != 0):
+        index = tuple(int(i) for i in np.argwhere(array != 0)[0])
+        raise GradientCheckError(
+            f"{where}: expected zero, got {array[index]:.6g} at index {index}. {advice}",
+            where=where,
+        )
+
+
+def _require_close(expected: np.ndarray, actual: np.ndarray, where: str, advice: str) -> None:
+    if expected.shape != actual.shape or not np.allclose(expected, actual, rtol=1e-10, atol=1e-12):
+        detail = ""
+        if expected.shape == actual.shape:
+            index = tuple(
+                int(i)
+                for i in np.argwhere(~np.isclose(expected, actual, rtol=1e-10, atol=1e-12))[0]
+            )
+            detail = f" (at index {index}: expected {expected[index]:.6g}, got {actual[index]:.6g})"
+        raise GradientCheckError(f"{where}{detail}. {advice}", where=where)
+
+
+def check_layer(
+    layer: Layer,
+    x: np.ndarray,
+    *,
+    seed: int = 0,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+) -> dict[str, float]:
+    """Check a layer's gradients (input and every parameter) and its contract.
+
+    Parameters
+    ----------
+    layer
+        The layer, with float64 parameters.
+    x
+        A float64 input of shape ``(..., batch, features)``. Keep it away from
+        points where the layer is not differentiable (the kink of a ReLU).
+    seed
+        Seeds the random upstream gradient ``g``.
+    eps, atol, rtol
+        The finite-difference step and the tolerance rule
+        ``|analytic - numerical| <= atol + rtol * |numerical|``.
+
+    Returns
+    -------
+    dict
+        The largest absolute difference for ``"input"`` and for each parameter.
+
+    Raises
+    ------
+    GradientCheckError
+        At the first gradient or contract check that fails.
+
+    Examples
+    --------
+    >>> from minnet import Linear
+    >>> errors = check_layer(Linear(3, 2, seed=0), np.random.default_rng(1).normal(size=(4, 3)))
+    >>> sorted(errors), max(errors.values()) < 1e-8
+    (['W', 'b', 'input'], True)
+    """
+    who = repr(layer)
+    x = np.array(x, copy=True)
+    _require_float64(x, "the input x")
+    named = list(layer.named_parameters())
+    for name, p in named:
+        _require_float64(p.value, f"parameter {name!r} of {who}")
+    before = {name: p.value.copy() for name, p in named}
+
+    # The analytic pass, watching the contract around it.
+    layer.zero_grad()
+    x_given = x.copy()
+    y = layer.forward(x_given)
+    for name, p in named:
+        _require_unchanged(
+            before[name],
+            p.value,
+            f"{who}.forward changed parameter {name!r}",
+            "forward must only read the parameters; the optimizer changes them.",
+        )
+    g = np.random.default_rng(seed).standard_normal(np.shape(y))
+    g_given = g.copy()
+    grad_x = layer.backward(g_given)
+    _require_unchanged(
+        g,
+        g_given,
+        f"{who}.backward changed its argument grad_y in place",
+        "Compute the result into a new array (grad_y * s, not grad_y *= s): "
+        "the caller may still need grad_y.",
+    )
+    _require_unchanged(
+        x,
+        x_given,
+        f"{who} changed its input x in place",
+        "A layer must not write into its input: the layer before it may have cached it.",
+    )
+    first = {name: p.grad.copy() for name, p in named}
+    for name, p in named:
+        if p.grad.shape != p.value.shape or p.grad.dtype != p.value.dtype:
+            raise GradientCheckError(
+                f"{who} parameter {name!r}: grad has shape {p.grad.shape} and dtype "
+                f"{p.grad.dtype}, but the parameter has {p.value.shape} and "
+                f"{p.value.dtype}. Add into p.grad in place (p.grad += ...), do not "
+                f"replace it.",
+                where=name,
+            )
+
+    # The gradients against finite differences.
+    def objective(inputs: np.ndarray) -> Callable[[], float]:
+        return lambda: float(np.sum(layer.forward(inputs) * g))
+
+    x_probe = x.copy()
+    errors = {
+        "input": compare(
+            grad_x,
+            numerical_gradient(objective(x_probe), x_probe, eps),
+            f"{who} input x",
+            atol,
+            rtol,
+        )
+    }
+    for name, p in named:
+        errors[name] = compare(
+            first[name],
+            numerical_gradient(objective(x.copy()), p.value, eps),
+            f"{who} parameter {name!r}",
+            atol,
+            rtol,
+        )
+
+    # Backward twice after one forward: same grad_x, parameter gradients added twice.
+    layer.zero_grad()
+    layer.forward(x.copy())
+    once = layer.backward(g.copy())
+    twice = layer.backward(g.copy())
+    _require_close(
+        once,
+        twice,
+        f"{who}.backward returned a different grad_x when called a second time",
+        "backward must not change what forward cached.",
+    )
+    for name, p in named:
+        _require_close(
+            2 * first[name],
+            p.grad,
+            f"{who} parameter {name!r}: two backward calls should add the gradient twice",
+            "backward must add into p.grad (+=), not overwrite it, and not depend on its old value.",
+        )
+
+    # A zero upstream gradient gives zero gradients.
+    layer.zero_grad()
+    layer.forward(x.copy())
+    zero_x = layer.backward(np.zeros_like(g))
+    _require_zero(
+        np.asarray(zero_x),
+        f"{who}.backward(0) for the input",
+        "A zero upstream gradient must give a zero gradient.",
+    )
+    for name, p in named:
+        _require_zero(
+            p.grad,
+            f"{who}.backward(0) for parameter {name!r}",
+            "A zero upstream gradient must add nothing.",
+        )
+    layer.zero_grad()
+    return errors
+
+
+def check_loss(
+    loss: Loss,
+    prediction: np.ndarray,
+    target: np.ndarray,
+    *,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+) -> dict[str, float]:
+    """Check ``loss.backward()`` against finite differences in the prediction.
+
+    Also checks that forward leaves prediction and target alone and that
+    backward twice gives the same result.
+
+    Examples
+    --------
+    >>> from minnet import MSE
+    >>> rng = np.random.default_rng(0)
+    >>> check_loss(MSE(), rng.random((4, 3)), rng.random((4, 3)))["prediction"] < 1e-8
+    True
+    """
+    who = repr(loss)
+    prediction = np.array(prediction, copy=True)
+    target = np.array(target, copy=True)
+    _require_float64(prediction, "the prediction")
+    given_prediction, given_target = prediction.copy(), target.copy()
+    loss.forward(given_prediction, given_target)
+    analytic = np.array(loss.backward(), copy=True)
+    for before, after, what in (
+        (prediction, given_prediction, "prediction"),
+        (target, given_target, "target"),
+    ):
+        _require_unchanged(
+            before,
+            after,
+            f"{who} changed the {what} in place",
+            "A loss must only read its arguments.",
+        )
+    _require_close(
+        analytic,
+        np.asarray(loss.backward()),
+        f"{who}.backward returned something else when called a second time",
+        "backward must not change what forward cached.",
+    )
+    probe = prediction.copy()
+    return {
+        "prediction": compare(
+            analytic,
+            numerical_gradient(lambda: loss.forward(probe, target), probe, eps),
+            f"{who} prediction",
+            atol,
+            rtol,
+        )
+    }
+
+
+def check_regulariser(
+    regulariser: Regulariser,
+    parameters: Iterable[Parameter],
+    batch_size: int,
+    *,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+) -> dict[str, float]:
+    """Check what ``regulariser.backward`` adds into each parameter's grad
+    against finite differences of ``regulariser.penalty``.
+
+    Parameters that the regulariser leaves alone (``regularise=False``) are
+    checked too: their gradient must stay zero.
+
+    Examples
+    --------
+    >>> from minnet import L2Regulariser, Parameter
+    >>> W = Parameter(np.random.default_rng(0).normal(size=(3, 2)), "W")
+    >>> check_regulariser(L2Regulariser(0.1), [W], batch_size=4)["W"] < 1e-8
+    True
+    """
+    who = repr(regulariser)
+    parameters = list(parameters)
+    for i, p in enumerate(parameters):
+        _require_float64(p.value, f"parameter {p.name or i!r}")
+        p.zero_grad()
+    regulariser.backward(parameters, batch_size)
+    errors = {}
+    for i, p in enumerate(parameters):
+        name = p.name or str(i)
+        numerical = numerical_gradient(
+            lambda: regulariser.penalty(parameters, batch_size), p.value, eps
+        )
+        errors[name] = compare(p.grad.copy(), numerical, f"{who} parameter {name!r}", atol, rtol)
+    for p in parameters:
+        p.zero_grad()
+    return errors
+
+
+def check_network(
+    model: Layer,
+    loss: Loss,
+    x: np.ndarray,
+    y: np.ndarray,
+    regularisers: Sequence[Regulariser] = (),
+    *,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
+) -> dict[str, float]:
+    r"""Check the gradient of the whole objective
+    $J = L(\text{model}(x), y) + \sum_r R_r$ with respect to every parameter
+    of ``model`` (and to the input ``x``), as the training loop computes it.
+
+    Examples
+    --------
+    >>> from minnet import MSE, L2Regulariser, Linear, Sequential, Sigmoid, one_hot_patterns
+    >>> rng = np.random.default_rng(0)
+    >>> net = Sequential(Linear(8, 3, rng=rng), Sigmoid(), Linear(3, 8, rng=rng), Sigmoid())
+    >>> x = one_hot_patterns(8)
+    >>> errors = check_network(net, MSE(), x, x, [L2Regulariser(0.01)])
+    >>> list(errors)
+    ['input', '0.W', '0.b', '2.W', '2.b']
+    """
+    x = np.array(x, copy=True)
+    _require_float64(x, "the input x")
+    named = list(model.named_parameters())
+    parameters = [p for _, p in named]
+    batch_size = x.shape[-2]
+
+    def objective(inputs: np.ndarray) -> Callable[[], float]:
+        def value() -> float:
+            data = loss.forward(model.forward(inputs), y)
+            return data + sum(r.penalty(parameters, batch_size) for r in regularisers)
+
+        return value
+
+    model.zero_grad()
+    objective(x.copy())()
+    grad_x = model.backward(loss.backward())
+    for regulariser in regularisers:
+        regulariser.backward(parameters, batch_size)
+    analytic = {name: p.grad.copy() for name, p in named}
+    model.zero_grad()
+
+    probe = x.copy()
+    errors = {
+        "input": compare(
+            grad_x,
+            numerical_gradient(objective(probe), probe, eps),
+            f"{model!r} input x",
+            atol,
+            rtol,
+        )
+    }
+    for name, p in named:
+        errors[name] = compare(
+            analytic[name],
+            numerical_gradient(objective(x.copy()), p.value, eps),
+            f"{model!r} parameter {name!r}",
+            atol,
+            rtol,
+        )
+    return errors

@@ -1,0 +1,86 @@
+r"""Regularisers: penalties on the parameters, added to the loss.
+
+A regulariser is given the parameters and the batch size $m$. ``penalty``
+returns its value; ``backward`` adds its gradient into each parameter's
+``grad``. It acts only on parameters whose ``regularise`` flag is set, which
+by default means weights and not biases.
+
+L2 (weight decay), with the same $1/m$ as the loss (shared/DESIGN.md section 3):
+
+$$R = \frac{\lambda}{2m}\sum_{W} \sum_{ij} W_{ij}^2, \qquad
+\frac{\partial R}{\partial W} = \frac{\lambda}{m}\,W .$$
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+import numpy as np
+
+from minnet.parameter import Parameter
+
+
+class Regulariser(ABC):
+    """The base of every regulariser on parameters."""
+
+    @abstractmethod
+    def penalty(self, parameters: Iterable[Parameter], batch_size: int) -> float:
+        """Return the penalty for ``parameters`` with a batch of ``batch_size``."""
+
+    @abstractmethod
+    def backward(self, parameters: Iterable[Parameter], batch_size: int) -> None:
+        """Add the gradient of :meth:`penalty` into each parameter's ``grad``."""
+
+
+class L2Regulariser(Regulariser):
+    r"""Weight decay: $R = \frac{\lambda}{2m}\sum W^2$ over regularised parameters.
+
+    Parameters
+    ----------
+    lam
+        The strength $\lambda \ge 0$.
+    allow_negative
+        A negative $\lambda$ makes the weights *grow* instead of decay. That is
+        almost always a mistake, so it is refused unless this is ``True`` (the
+        docs use it on purpose to show what a sign error in the decay does).
+
+    Examples
+    --------
+    >>> W = Parameter(np.array([[1.0, -2.0]]), "W")
+    >>> b = Parameter(np.array([3.0]), "b", regularise=False)
+    >>> l2 = L2Regulariser(0.5)
+    >>> l2.penalty([W, b], batch_size=1)    # 0.5/2 * (1 + 4); b is not decayed
+    1.25
+    >>> l2.backward([W, b], batch_size=1)
+    >>> W.grad.tolist(), b.grad.tolist()
+    ([[0.5, -1.0]], [0.0])
+    """
+
+    def __init__(self, lam: float, *, allow_negative: bool = False) -> None:
+        if not math.isfinite(lam):
+            raise ValueError(f"L2Regulariser needs a finite lambda, got {lam!r}.")
+        if lam < 0 and not allow_negative:
+            raise ValueError(
+                f"L2Regulariser got a negative lambda ({lam}), which makes weights "
+                f"grow instead of decay. Pass allow_negative=True if that is what "
+                f"you want."
+            )
+        self.lam = float(lam)
+
+    def penalty(self, parameters: Iterable[Parameter], batch_size: int) -> float:
+        total = 0.0
+        for p in parameters:
+            if p.regularise:
+                total += float(np.vdot(p.value, p.value))
+        return self.lam / (2 * batch_size) * total
+
+    def backward(self, parameters: Iterable[Parameter], batch_size: int) -> None:
+        scale = self.lam / batch_size
+        for p in parameters:
+            if p.regularise:
+                p.grad += scale * p.value
+
+    def __repr__(self) -> str:
+        return f"L2Regulariser({self.lam!r})"

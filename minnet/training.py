@@ -1,0 +1,214 @@
+r"""The training loop: forward, loss, regularisers, backward, step.
+
+One epoch of full-batch gradient descent on
+
+$$J = L_{\text{data}} + \sum_r R_r , $$
+
+recording in a :class:`History` the data loss, the regularisation loss and
+the *epoch error* $L_{\text{data}}/K$ (the mean over all $mK$ outputs of
+$(a - y)^2/2$, data term only). Training stops when the epoch error falls
+below ``tol`` (measured on the forward pass of that epoch, before its update)
+or when ``max_epochs`` updates have been made; the History says which.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from minnet.errors import DivergenceError
+from minnet.layers import Layer
+from minnet.losses import Loss
+from minnet.optimizers import Optimizer
+from minnet.regularisers import Regulariser
+from minnet.validation import as_batch
+
+#: How often (in epochs) the progress bar is redrawn; drawing every epoch
+#: would cost more than the epoch itself for small networks.
+PROGRESS_EVERY = 1000
+
+
+@dataclass
+class History:
+    """What happened during :func:`fit`, epoch by epoch.
+
+    Entry ``i`` of each list describes the network after ``i`` updates, so the
+    lists have ``epochs + 1`` entries: the last one is the state training
+    stopped in.
+
+    Attributes
+    ----------
+    data_loss
+        The loss of the prediction against the target.
+    regularisation_loss
+        The sum of the regularisers' penalties.
+    epoch_error
+        ``data_loss / K`` for ``K`` outputs: what ``tol`` is compared with.
+    converged
+        ``True`` when the epoch error fell below ``tol``.
+    stop_reason
+        ``"tolerance"``, ``"max_epochs"`` or ``"diverged"``.
+    epochs
+        The number of updates made.
+    seconds
+        The wall time of the loop.
+    """
+
+    data_loss: list[float] = field(default_factory=list)
+    regularisation_loss: list[float] = field(default_factory=list)
+    epoch_error: list[float] = field(default_factory=list)
+    converged: bool = False
+    stop_reason: str = ""
+    epochs: int = 0
+    seconds: float = 0.0
+
+    @property
+    def final_error(self) -> float:
+        """The epoch error of the state training stopped in."""
+        return self.epoch_error[-1] if self.epoch_error else math.nan
+
+
+def fit(
+    model: Layer,
+    loss: Loss,
+    x: Any,
+    y: Any,
+    optimizer: Optimizer,
+    *,
+    regularisers: Sequence[Regulariser] = (),
+    tol: float | None = None,
+    max_epochs: int = 100_000,
+    progress: bool | None = None,
+) -> History:
+    """Train ``model`` on the whole batch ``x`` against ``y``.
+
+    Each epoch: forward pass, loss and penalties, a check of ``tol``, then
+    gradients cleared, backward pass through the loss, the model and the
+    regularisers, and one optimizer step.
+
+    Parameters
+    ----------
+    model
+        The network.
+    loss
+        The data loss, e.g. :class:`~minnet.losses.MSE`.
+    x, y
+        Inputs and targets, finite float arrays of shape ``(..., batch, features)``.
+    optimizer
+        Updates the parameters, e.g. ``SGD(model.parameters(), lr=1.5)``.
+    regularisers
+        Penalties on the model's parameters, e.g. ``[L2Regulariser(5e-5)]``.
+    tol
+        Stop when the epoch error is below this; ``None`` never stops early.
+    max_epochs
+        The most updates to make.
+    progress
+        Show a tqdm progress bar; by default only when stderr is a terminal
+        and tqdm is installed.
+
+    Returns
+    -------
+    History
+        The losses per epoch, whether it converged, and why it stopped.
+
+    Raises
+    ------
+    DivergenceError
+        When the loss becomes NaN or infinite; its ``history`` attribute holds
+        every epoch up to that point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from minnet import MSE, SGD, Linear, Sequential, Sigmoid, one_hot_patterns
+    >>> rng = np.random.default_rng(0)
+    >>> net = Sequential(Linear(4, 2, rng=rng), Sigmoid(), Linear(2, 4, rng=rng), Sigmoid())
+    >>> x = one_hot_patterns(4)
+    >>> history = fit(net, MSE(), x, x, SGD(net.parameters(), lr=2.0), max_epochs=50)
+    >>> history.stop_reason, history.epochs, len(history.epoch_error)
+    ('max_epochs', 50, 51)
+    >>> history.epoch_error[-1] < history.epoch_error[0]
+    True
+    """
+    x = as_batch(x, who="fit", what="input x")
+    y = as_batch(y, who="fit", what="target y")
+    if tol is not None and not (tol > 0):
+        raise ValueError(f"fit needs tol > 0 (or None), got {tol!r}.")
+    if (
+        isinstance(max_epochs, bool)
+        or not isinstance(max_epochs, (int, np.integer))
+        or max_epochs < 0
+    ):
+        raise ValueError(f"fit needs max_epochs to be a whole number >= 0, got {max_epochs!r}.")
+
+    parameters = list(model.parameters())
+    batch_size, outputs = x.shape[-2], y.shape[-1]
+    history = History()
+    bar = _progress_bar(progress, max_epochs)
+    start = time.perf_counter()
+    epoch = 0
+    try:
+        for epoch in range(max_epochs + 1):
+            data_loss = loss.forward(model.forward(x), y)
+            penalty = sum(r.penalty(parameters, batch_size) for r in regularisers)
+            error = data_loss / outputs
+            history.data_loss.append(data_loss)
+            history.regularisation_loss.append(penalty)
+            history.epoch_error.append(error)
+            if not math.isfinite(data_loss + penalty):
+                history.stop_reason = "diverged"
+                history.epochs = epoch
+                raise DivergenceError(
+                    _divergence_message(epoch, data_loss, penalty, optimizer), history
+                )
+            if tol is not None and error < tol:
+                history.converged = True
+                break
+            if epoch == max_epochs:
+                break
+            for p in parameters:
+                p.grad[...] = 0.0
+            model.backward(loss.backward())
+            for regulariser in regularisers:
+                regulariser.backward(parameters, batch_size)
+            optimizer.step()
+            if bar is not None and epoch % PROGRESS_EVERY == 0:
+                bar.update(min(PROGRESS_EVERY, max_epochs - epoch))
+                bar.set_postfix(error=f"{error:.2e}", refresh=False)
+    finally:
+        history.seconds = time.perf_counter() - start
+        if bar is not None:
+            bar.close()
+    history.epochs = epoch
+    history.stop_reason = "tolerance" if history.converged else "max_epochs"
+    return history
+
+
+def _divergence_message(epoch: int, data_loss: float, penalty: float, optimizer: Optimizer) -> str:
+    lr = getattr(optimizer, "lr", None)
+    rate = f" (lr={lr})" if lr is not None else ""
+    return (
+        f"The loss became {data_loss + penalty} at epoch {epoch} (data loss {data_loss}, "
+        f"regularisation {penalty}). The usual cause is a learning rate too large "
+        f"for the problem{rate}: try a smaller one. The epochs before are kept in "
+        f"this error's .history."
+    )
+
+
+def _progress_bar(progress: bool | None, total: int) -> Any:
+    """A tqdm bar when asked for (or, by default, when stderr is a terminal)."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    try:
+        from tqdm import tqdm  # optional: imported only when a bar is wanted
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="epoch", leave=False)

@@ -1,0 +1,92 @@
+"""Checks at the boundary: bad input is stopped with a sentence, not a numpy
+traceback from deep inside a layer.
+
+minnet works on arrays of shape ``(..., batch, features)``: at least two axes,
+the last one holding the features. Values are floats (float64 unless the user
+asks otherwise) and finite. These helpers are called where data enters the
+library (``Layer.__call__``, ``Loss.__call__``, :func:`minnet.fit`), not in the
+hot loop of training, so they cost nothing per epoch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minnet.errors import DTypeError, NonFiniteError, ShapeError
+
+
+def as_batch(x: Any, who: str, what: str = "input") -> np.ndarray:
+    """Return ``x`` as a float array of shape ``(..., batch, features)``.
+
+    Parameters
+    ----------
+    x
+        An array, or anything ``numpy.asarray`` turns into one (a nested list).
+    who
+        The name of the object that receives ``x``, used in error messages.
+    what
+        What ``x`` is to ``who`` ("input", "target", ...), used in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` itself when it already is a float ndarray (no copy is made).
+
+    Raises
+    ------
+    DTypeError
+        If the values are not floating point (integers, booleans, objects).
+    ShapeError
+        If ``x`` has fewer than two axes.
+    NonFiniteError
+        If ``x`` contains NaN or infinity.
+
+    Examples
+    --------
+    >>> as_batch([[0.0, 1.0]], who="Linear").shape
+    (1, 2)
+    """
+    array = np.asarray(x)
+    if array.dtype.kind != "f":
+        hint = (
+            " Convert it first, e.g. np.asarray(x, dtype=float)."
+            if array.dtype.kind in "biu"
+            else ""
+        )
+        raise DTypeError(
+            f"{who} expected a floating-point {what}, got an array of dtype {array.dtype}.{hint}"
+        )
+    if array.ndim < 2:
+        raise ShapeError(
+            f"{who} expected a {what} of shape (batch, features) with at least 2 "
+            f"axes, got shape {array.shape}. A single sample of n features is a "
+            f"batch of one: write x.reshape(1, -1) (or x[None, :])."
+        )
+    if not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        raise NonFiniteError(
+            f"{who} received a {what} containing NaN or infinity (first at index "
+            f"{tuple(int(i) for i in bad)}: {array[tuple(bad)]}). Clean or impute the "
+            f"data before training."
+        )
+    return array
+
+
+def check_features(x: np.ndarray, expected: int, who: str) -> None:
+    """Raise :class:`ShapeError` unless the last axis of ``x`` has ``expected``
+    entries.
+
+    Examples
+    --------
+    >>> check_features(np.zeros((4, 3)), 3, who="Linear(3, 2)")
+    >>> check_features(np.zeros((4, 5)), 3, who="Linear(3, 2)")
+    Traceback (most recent call last):
+    ...
+    minnet.errors.ShapeError: Linear(3, 2) expected inputs with 3 features (last axis), got shape (4, 5).
+    """
+    if x.ndim < 2 or x.shape[-1] != expected:
+        raise ShapeError(
+            f"{who} expected inputs with {expected} features (last axis), got shape {x.shape}."
+        )
