@@ -1,28 +1,70 @@
 r"""Activation functions: layers without parameters that act element by element.
 
-Sigmoid
--------
-$\sigma(x) = 1 / (1 + e^{-x})$, with derivative $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$.
+Every activation here has a derivative that can be written in terms of its own
+output $y = f(x)$, so one base class, :class:`Activation`, does the caching and
+the chain rule $\partial L/\partial x = g \odot f'(x)$ for all of them; each
+subclass only gives $f$ and $f'$ as a function of $y$.
 
-Written that way, $e^{-x}$ overflows for $x < -709$ and numpy warns. minnet
-uses the identity $\sigma(x) = \tfrac12\,(1 + \tanh(x/2))$ instead: $\tanh$ is
-bounded, so no input overflows, and it takes fewer numpy calls than the usual
-two-branch formula. The derivative is computed from the cached output, never
-from $x$ again.
+| activation | $f(x)$ | $f'(x)$ from $y$ |
+|---|---|---|
+| :class:`Sigmoid` | $1/(1 + e^{-x})$ | $y(1 - y)$ |
+| :class:`Tanh` | $\tanh x$ | $1 - y^2$ |
+| :class:`ReLU` | $\max(x, 0)$ | $1$ where $y > 0$, else $0$ |
+| :class:`Identity` | $x$ | $1$ |
+
+Sigmoid written as $1/(1 + e^{-x})$ overflows for $x < -709$ and numpy warns.
+minnet uses the identity $\sigma(x) = \tfrac12\,(1 + \tanh(x/2))$ instead:
+$\tanh$ is bounded, so no input overflows, and it takes fewer numpy calls than
+the usual two-branch formula.
 """
 
 from __future__ import annotations
+
+from abc import abstractmethod
 
 import numpy as np
 
 from minnet.layers import Layer
 
 
-class Sigmoid(Layer):
+class Activation(Layer):
+    r"""The base of element-wise activations whose derivative is a function of
+    their output: $y = f(x)$, $\partial L/\partial x = g \odot f'(y)$.
+
+    A subclass implements :meth:`function` and :meth:`derivative`. The output
+    is cached by :meth:`forward`; :meth:`backward` returns a new array and
+    never writes into ``grad_y`` or the cache.
+    """
+
+    def __init__(self) -> None:
+        self._output: np.ndarray | None = None
+
+    @abstractmethod
+    def function(self, x: np.ndarray) -> np.ndarray:
+        """Return $f(x)$ as a new array (``x`` must not be changed)."""
+
+    @abstractmethod
+    def derivative(self, y: np.ndarray) -> np.ndarray:
+        """Return $f'(x)$ computed from the output $y = f(x)$, as a new array."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        output = self.function(x)
+        self._output = output
+        return output
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        if self._output is None:
+            raise RuntimeError(f"{type(self).__name__}.backward was called before forward.")
+        return grad_y * self.derivative(self._output)
+
+
+class Sigmoid(Activation):
     r"""The logistic function $\sigma(x) = 1/(1 + e^{-x})$, element-wise.
 
-    Output values lie in $[0, 1]$ (they reach exactly 0 or 1 only where the
-    true value is closer to them than float64 can tell). The backward pass is
+    Output values lie in $[0, 1]$. The $\tanh$ form is exact to about $10^{-16}$
+    in absolute terms, so far out in the tails it rounds to exactly 0 (below
+    about $x = -37$) or 1 (above about $x = 37$), where the usual formula
+    would give a tiny positive number. The backward pass is
     $\partial L/\partial x = g \cdot \sigma(x)(1 - \sigma(x))$, using the
     output kept by the forward pass.
 
@@ -32,18 +74,81 @@ class Sigmoid(Layer):
     [[0.0, 0.5, 1.0]]
     """
 
-    def __init__(self) -> None:
-        self._output: np.ndarray | None = None
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def function(self, x: np.ndarray) -> np.ndarray:
         output = np.tanh(x * 0.5)
-        output += 1.0
+        output += 1.0  # in place on the new array: two fewer temporaries
         output *= 0.5
-        self._output = output
         return output
+
+    def derivative(self, y: np.ndarray) -> np.ndarray:
+        return y * (1.0 - y)
+
+
+class Tanh(Activation):
+    r"""The hyperbolic tangent $\tanh x$, element-wise, with $\tanh' = 1 - \tanh^2$.
+
+    Output values lie in $[-1, 1]$; $\tanh x = 2\sigma(2x) - 1$, a sigmoid
+    stretched to be centred on zero.
+
+    Examples
+    --------
+    >>> layer = Tanh()
+    >>> layer(np.array([[0.0, 1000.0]])).tolist()
+    [[0.0, 1.0]]
+    >>> layer.backward(np.array([[2.0, 2.0]])).tolist()
+    [[2.0, 0.0]]
+    """
+
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.tanh(x)
+
+    def derivative(self, y: np.ndarray) -> np.ndarray:
+        return 1.0 - y * y
+
+
+class ReLU(Activation):
+    r"""The rectified linear unit $\max(x, 0)$, element-wise.
+
+    Its derivative is 1 where $x > 0$ and 0 where $x < 0$; at the kink $x = 0$
+    it has none, and minnet uses 0 there (as PyTorch does). Gradient checks
+    must keep inputs away from 0.
+
+    Examples
+    --------
+    >>> layer = ReLU()
+    >>> layer(np.array([[-2.0, 0.0, 3.0]])).tolist()
+    [[0.0, 0.0, 3.0]]
+    >>> layer.backward(np.array([[5.0, 5.0, 5.0]])).tolist()
+    [[0.0, 0.0, 5.0]]
+    """
+
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(x, 0.0)
+
+    def derivative(self, y: np.ndarray) -> np.ndarray:
+        return (y > 0.0).astype(y.dtype)
+
+
+class Identity(Activation):
+    r"""The identity $f(x) = x$, with $f' = 1$: the "no activation" of a linear output.
+
+    It returns its argument itself in both directions (no copy): like every
+    layer's caller, whoever receives the array must not write into it.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, -2.0]])
+    >>> Identity()(x) is x
+    True
+    """
+
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return x
+
+    def derivative(self, y: np.ndarray) -> np.ndarray:
+        return np.ones_like(y)
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         if self._output is None:
-            raise RuntimeError("Sigmoid.backward was called before forward.")
-        s = self._output
-        return grad_y * (s * (1.0 - s))
+            raise RuntimeError("Identity.backward was called before forward.")
+        return grad_y  # multiplying by f' = 1 would only cost a copy

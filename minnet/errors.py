@@ -42,6 +42,16 @@ class DivergenceError(MinnetError, FloatingPointError):
         self.history = history
 
 
+class StateDictError(MinnetError, ValueError):
+    """A saved state does not fit a model: names are missing or unexpected, or
+    shapes differ."""
+
+
+class ModelFileError(MinnetError, ValueError):
+    """A file is not a model saved by :func:`minnet.save_model` (an ``.npz``
+    archive of arrays)."""
+
+
 class GradientCheckError(MinnetError, AssertionError):
     """An analytic gradient disagrees with finite differences, or a layer breaks
     the forward/backward contract.

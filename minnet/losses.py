@@ -7,6 +7,13 @@ the batch and $K$ outputs,
 
 $$L = \frac{1}{2m} \sum_{i=1}^{m} \sum_{k=1}^{K} (a_{ik} - y_{ik})^2 ,
 \qquad \frac{\partial L}{\partial a} = \frac{a - y}{m}.$$
+
+Binary cross-entropy, for outputs that are probabilities (sigmoid units), is
+also a mean over samples and a sum over outputs:
+
+$$L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{k=1}^{K}
+      \bigl[y_{ik} \log a_{ik} + (1 - y_{ik}) \log(1 - a_{ik})\bigr] ,
+\qquad \frac{\partial L}{\partial a} = \frac{a - y}{a(1 - a)\,m}.$$
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from minnet.entropy import EPS, clip_probability, cross_entropy, cross_entropy_gradient
 from minnet.errors import ShapeError
 from minnet.validation import as_batch
 
@@ -90,3 +98,66 @@ class MSE(Loss):
         if self._error is None:
             raise RuntimeError("MSE.backward was called before forward.")
         return self._error / self._error.shape[-2]
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Cross-entropy of probabilities against 0/1 (or soft) targets, summed
+    over outputs and averaged over samples.
+
+    $L = -\frac{1}{m}\sum_{i,k}[y_{ik}\log a_{ik} + (1 - y_{ik})\log(1 - a_{ik})]$
+    for a batch of $m$ samples (the axis before last) with targets in $[0, 1]$.
+    Its gradient is $\partial L/\partial a = (a - y)/(a(1 - a)\,m)$.
+
+    The convention is MSE's: both take the mean over the $m$ samples and the
+    sum over the $K$ outputs. MSE has a factor $\tfrac12$ so that its
+    gradient is $(a - y)/m$; cross-entropy needs none, and behind a sigmoid
+    output $a = \sigma(z)$ its gradient with respect to $z$ is exactly
+    $(a - y)/m$, without the $a(1 - a)$ that makes MSE learn slowly when a
+    sigmoid saturates. PyTorch's ``BCELoss`` and Keras's
+    ``binary_crossentropy`` (means over all $mK$ entries) equal $L/K$.
+
+    ``a`` is first clipped into $[\varepsilon, 1 - \varepsilon]$, so outputs of
+    exactly 0 or 1 give a large but finite loss and gradient, never NaN, infinity
+    or a warning. The gradient is the formula above at the clipped ``a`` (not
+    the zero slope of the clip itself), so it still pushes a saturated output
+    the right way.
+
+    Parameters
+    ----------
+    eps
+        The clipping margin $\varepsilon$, in $(0, 0.5)$; the default
+        :data:`minnet.entropy.EPS` is $10^{-7}$.
+
+    Examples
+    --------
+    >>> loss = BinaryCrossEntropy()
+    >>> round(loss(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])), 6)    # 2 log 2
+    1.386294
+    >>> loss.backward().tolist()
+    [[-2.0, 2.0]]
+    >>> loss(np.array([[0.0, 1.0]]), np.array([[0.0, 1.0]])) < 1e-6      # no log(0)
+    True
+    """
+
+    def __init__(self, eps: float = EPS) -> None:
+        if not (0.0 < eps < 0.5):
+            raise ValueError(f"BinaryCrossEntropy needs 0 < eps < 0.5, got eps={eps!r}.")
+        self.eps = float(eps)
+        self._clipped: np.ndarray | None = None
+        self._target: np.ndarray | None = None
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        check_same_shape(prediction, target, who="BinaryCrossEntropy")
+        clipped = clip_probability(prediction, self.eps)
+        self._clipped, self._target = clipped, target
+        return float(np.sum(cross_entropy(target, clipped))) / prediction.shape[-2]
+
+    def backward(self) -> np.ndarray:
+        if self._clipped is None or self._target is None:
+            raise RuntimeError("BinaryCrossEntropy.backward was called before forward.")
+        return cross_entropy_gradient(self._target, self._clipped) / self._clipped.shape[-2]
+
+    def __repr__(self) -> str:
+        return (
+            "BinaryCrossEntropy()" if self.eps == EPS else f"BinaryCrossEntropy(eps={self.eps!r})"
+        )

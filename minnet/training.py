@@ -2,9 +2,12 @@ r"""The training loop: forward, loss, regularisers, backward, step.
 
 One epoch of full-batch gradient descent on
 
-$$J = L_{\text{data}} + \sum_r R_r , $$
+$$J = L_{\text{data}} + \sum_r R_r + \text{model.penalty()} , $$
 
-recording in a :class:`History` the data loss, the regularisation loss and
+where the last term is what layers such as
+:class:`~minnet.sparsity.KLSparsity` add from their forward pass (0 for a
+model without such layers), recording in a :class:`History` the data loss,
+the regularisation loss (every term but the data loss) and
 the *epoch error* $L_{\text{data}}/K$ (the mean over all $mK$ outputs of
 $(a - y)^2/2$, data term only). Training stops when the epoch error falls
 below ``tol`` (measured on the forward pass of that epoch, before its update)
@@ -47,7 +50,8 @@ class History:
     data_loss
         The loss of the prediction against the target.
     regularisation_loss
-        The sum of the regularisers' penalties.
+        The sum of the regularisers' penalties and the model's own
+        ``model.penalty()``.
     epoch_error
         ``data_loss / K`` for ``K`` outputs: what ``tol`` is compared with.
     converged
@@ -157,6 +161,7 @@ def fit(
         for epoch in range(max_epochs + 1):
             data_loss = loss.forward(model.forward(x), y)
             penalty = sum(r.penalty(parameters, batch_size) for r in regularisers)
+            penalty += model.penalty()
             error = data_loss / outputs
             history.data_loss.append(data_loss)
             history.regularisation_loss.append(penalty)
