@@ -11,14 +11,16 @@ $|a - n| \le \text{atol} + \text{rtol}\,|n|$, element by element, in float64
 (in float32 the rounding error of $f$, divided by $2\varepsilon$, swamps the
 result).
 
-A layer $y = F(x)$ is checked through the scalar $f = \sum y \odot g$ for a
-fixed random $g$: then $\partial f/\partial x$ is exactly what
-``backward(g)`` must return, and $\partial f/\partial p$ what it must add
-into ``p.grad``. The checks also hold each object to its contract (see
-:class:`~minnet.layers.Layer`): backward leaves its argument and its cache
-alone, gives the same answer twice and *accumulates* parameter gradients,
-a zero upstream gradient gives zero gradients, and forward does not change
-the parameters.
+A layer $y = F(x)$ is checked through the scalar
+$f = \sum y \odot g + \text{layer.penalty()}$ for a fixed random $g$: then
+$\partial f/\partial x$ is exactly what ``backward(g)`` must return, and
+$\partial f/\partial p$ what it must add into ``p.grad`` (the penalty is 0
+unless the layer adds a term of its own to the objective). The checks also
+hold each object to its contract (see :class:`~minnet.layers.Layer`):
+backward leaves its argument and its cache alone, gives the same answer
+twice and *accumulates* parameter gradients, a zero upstream gradient gives
+zero gradients (or, for a layer with a penalty, the penalty's gradient
+alone), and forward does not change the parameters.
 
 Every failure raises :class:`~minnet.errors.GradientCheckError` naming the
 object, the input or parameter, the index and both values, with a hint.
@@ -257,8 +259,8 @@ def check_layer(
             )
 
     # The gradients against finite differences.
-    def objective(inputs: np.ndarray) -> Callable[[], float]:
-        return lambda: float(np.sum(layer.forward(inputs) * g))
+    def objective(inputs: np.ndarray, upstream: np.ndarray = g) -> Callable[[], float]:
+        return lambda: float(np.sum(layer.forward(inputs) * upstream)) + layer.penalty()
 
     x_probe = x.copy()
     errors = {
@@ -298,21 +300,26 @@ def check_layer(
             "backward must add into p.grad (+=), not overwrite it, and not depend on its old value.",
         )
 
-    # A zero upstream gradient gives zero gradients.
+    # A zero upstream gradient gives zero gradients, apart from the penalty's own. A layer
+    # that can add a penalty (it overrides penalty(), as Sequential does) is held to the
+    # penalty's finite differences, with the usual tolerance: at the penalty's minimum its
+    # gradient is rounding noise, not an exact zero. Any other layer must give exact zeros.
+    zero = np.zeros_like(g)
+    has_penalty = type(layer).penalty is not Layer.penalty
     layer.zero_grad()
     layer.forward(x.copy())
-    zero_x = layer.backward(np.zeros_like(g))
-    _require_zero(
-        np.asarray(zero_x),
-        f"{who}.backward(0) for the input",
-        "A zero upstream gradient must give a zero gradient.",
-    )
-    for name, p in named:
-        _require_zero(
-            p.grad,
-            f"{who}.backward(0) for parameter {name!r}",
-            "A zero upstream gradient must add nothing.",
-        )
+    zero_x = np.asarray(layer.backward(zero.copy()))
+    targets = [("the input", zero_x, x.copy())]
+    targets += [(f"parameter {name!r}", p.grad.copy(), p.value) for name, p in named]
+    layer.zero_grad()
+    for what, analytic, array in targets:
+        where = f"{who}.backward(0) for {what}"
+        if has_penalty:  # then backward(0) is the penalty's gradient alone
+            probe = targets[0][2]
+            penalty_only = numerical_gradient(objective(probe, zero), array, eps)
+            compare(analytic, penalty_only, where, atol, rtol)
+        else:
+            _require_zero(analytic, where, "A zero upstream gradient must give a zero gradient.")
     layer.zero_grad()
     return errors
 
@@ -386,7 +393,8 @@ def check_regulariser(
     against finite differences of ``regulariser.penalty``.
 
     Parameters that the regulariser leaves alone (``regularise=False``) are
-    checked too: their gradient must stay zero.
+    checked too: their gradient must stay zero. ``backward`` must add into ``grad``
+    (accumulate), not overwrite it.
 
     Examples
     --------
@@ -408,6 +416,7 @@ def check_regulariser(
             lambda: regulariser.penalty(parameters, batch_size), p.value, eps
         )
         errors[name] = compare(p.grad.copy(), numerical, f"{who} parameter {name!r}", atol, rtol)
+    _require_accumulation(regulariser, parameters, batch_size)
     for p in parameters:
         p.zero_grad()
     return errors
@@ -425,8 +434,9 @@ def check_network(
     rtol: float = RTOL,
 ) -> dict[str, float]:
     r"""Check the gradient of the whole objective
-    $J = L(\text{model}(x), y) + \sum_r R_r$ with respect to every parameter
-    of ``model`` (and to the input ``x``), as the training loop computes it.
+    $J = L(\text{model}(x), y) + \sum_r R_r + \text{model.penalty()}$ with
+    respect to every parameter of ``model`` (and to the input ``x``), as the
+    training loop computes it.
 
     Examples
     --------
@@ -447,7 +457,8 @@ def check_network(
     def objective(inputs: np.ndarray) -> Callable[[], float]:
         def value() -> float:
             data = loss.forward(model.forward(inputs), y)
-            return data + sum(r.penalty(parameters, batch_size) for r in regularisers)
+            penalties = sum(r.penalty(parameters, batch_size) for r in regularisers)
+            return data + penalties + model.penalty()
 
         return value
 
@@ -478,3 +489,31 @@ def check_network(
             rtol,
         )
     return errors
+
+
+def _require_accumulation(
+    regulariser: Regulariser, parameters: list[Parameter], batch_size: int
+) -> None:
+    """Raise :class:`GradientCheckError` unless ``backward`` adds into ``grad``."""
+    for p in parameters:
+        p.zero_grad()
+    regulariser.backward(parameters, batch_size)
+    alone = [p.grad.copy() for p in parameters]
+    for p in parameters:
+        p.grad[...] = 1.0
+    regulariser.backward(parameters, batch_size)
+    for p, gradient in zip(parameters, alone, strict=True):
+        expected = gradient + 1.0
+        wrong = ~np.isclose(p.grad, expected, rtol=1e-10, atol=1e-12)
+        if np.any(wrong):
+            index = tuple(int(i) for i in np.argwhere(wrong)[0])
+            raise GradientCheckError(
+                f"{regulariser!r} parameter {p.name!r}: backward must add its gradient "
+                f"into p.grad (p.grad += ...), but when p.grad held 1.0 beforehand it "
+                f"left {p.grad[index]:.6g} at index {index} instead of "
+                f"{expected[index]:.6g}. The training loop calls it after the network's "
+                f"backward, so overwriting grad throws the data gradient away.",
+                where=p.name,
+                index=index,
+            )
+        p.zero_grad()

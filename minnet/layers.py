@@ -9,22 +9,27 @@ The contract (see the "Concepts" page of the docs):
   one forward returns the same ``grad_x`` (and adds the parameter gradients
   twice).
 * Arrays have shape ``(..., batch, features)``.
+* ``penalty()`` is the layer's own term in the objective (0 for most layers):
+  a layer such as :class:`~minnet.sparsity.KLSparsity` that adds a penalty
+  returns it here and adds its gradient in ``backward``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
+from minnet.errors import StateDictError
+from minnet.initialisers import Initialiser, Uniform, initial_values
 from minnet.parameter import Parameter
 from minnet.validation import as_batch, check_features
 
 
 class Layer(ABC):
-    """The abstract base of every layer.
+    r"""The abstract base of every layer.
 
     A subclass implements :meth:`forward` and :meth:`backward`. Parameters
     stored as attributes (``self.W = Parameter(...)``) are found by
@@ -33,6 +38,16 @@ class Layer(ABC):
 
     Calling a layer, ``layer(x)``, checks ``x`` at the boundary (a finite
     float array with at least two axes) and then runs :meth:`forward`.
+
+    A layer may contribute a term of its own to the objective, computed from
+    its last forward pass (an activity penalty such as
+    :class:`~minnet.sparsity.KLSparsity`). It returns that term from
+    :meth:`penalty` (0.0 by default) and adds its gradient in
+    :meth:`backward`, on top of the chain rule. The objective is then
+    $J = L(\text{model}(x), y) + \sum_r R_r + \text{model.penalty()}$:
+    :func:`~minnet.training.fit` records ``model.penalty()`` in the
+    regularisation loss, and :mod:`~minnet.gradcheck` checks ``backward``
+    against finite differences of $\sum y \odot g + \text{penalty()}$.
     """
 
     @abstractmethod
@@ -47,6 +62,14 @@ class Layer(ABC):
 
     def __call__(self, x: Any) -> np.ndarray:
         return self.forward(as_batch(x, who=type(self).__name__))
+
+    def penalty(self) -> float:
+        """The layer's own term in the objective, from its last forward pass.
+
+        0.0 unless the layer adds a penalty (whose gradient its
+        :meth:`backward` then adds to what it returns).
+        """
+        return 0.0
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` pairs in a stable order.
@@ -67,6 +90,50 @@ class Layer(ABC):
         """Set the gradient of every parameter to zero."""
         for parameter in self.parameters():
             parameter.zero_grad()
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's value, keyed by its :meth:`named_parameters` name."""
+        return {name: parameter.value.copy() for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy the values in ``state`` into the parameters with the same names.
+
+        Every name and shape is checked before anything changes, so a state
+        that does not fit leaves the layer as it was. Values are copied into
+        the existing arrays (cast to their dtype), so an optimizer built on
+        the parameters keeps working.
+
+        Raises
+        ------
+        StateDictError
+            Listing the names that are missing from ``state``, the ones it has
+            that the layer does not, and the ones whose shapes differ.
+        """
+        parameters = dict(self.named_parameters())
+        values = {name: np.asarray(value) for name, value in state.items()}
+        problems = []
+        missing = [name for name in parameters if name not in values]
+        unexpected = [name for name in values if name not in parameters]
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        if unexpected:
+            problems.append(f"unexpected {', '.join(unexpected)}")
+        for name, value in values.items():
+            if name not in parameters:
+                continue
+            if value.shape != parameters[name].shape:
+                problems.append(
+                    f"{name} has shape {value.shape} but the layer's is {parameters[name].shape}"
+                )
+            elif value.dtype.kind not in "fiu":
+                problems.append(f"{name} holds {value.dtype} values, not numbers")
+        if problems:
+            raise StateDictError(
+                f"The state does not fit {self!r}: {'; '.join(problems)}. Build the "
+                f"model with the same layers and sizes as the one that was saved."
+            )
+        for name, value in values.items():
+            np.copyto(parameters[name].value, value, casting="same_kind")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -105,11 +172,15 @@ class Linear(Layer):
     n_in, n_out
         The number of input and output features.
     rng
-        The generator that draws the initial values. ``W`` is drawn first
-        (row-major), then ``b``, each uniform in $[-0.5, 0.5)$. Pass one
-        generator to every layer of a network to make it reproducible.
+        The generator that draws the initial values. Pass one generator to
+        every layer of a network to make it reproducible.
     seed
         Used to make a generator when ``rng`` is not given.
+    init
+        Draws ``(W, b)`` from the generator: an initialiser object such as
+        :class:`~minnet.initialisers.GlorotUniform`, or any function
+        ``init(n_in, n_out, rng)``. The default, ``Uniform(-0.5, 0.5)``, draws
+        ``W`` first (row-major), then ``b``, each uniform in $[-0.5, 0.5)$.
     regularise_bias
         Whether regularisers act on ``b`` too (by default only ``W`` decays).
     dtype
@@ -131,6 +202,7 @@ class Linear(Layer):
         *,
         rng: np.random.Generator | None = None,
         seed: int | None = None,
+        init: Initialiser | None = None,
         regularise_bias: bool = False,
         dtype: type[np.floating[Any]] | np.dtype[Any] = np.float64,
     ) -> None:
@@ -141,10 +213,9 @@ class Linear(Layer):
             rng = np.random.default_rng(seed)
         self.n_in = int(n_in)
         self.n_out = int(n_out)
-        self.W = Parameter(rng.uniform(-0.5, 0.5, size=(n_in, n_out)).astype(dtype), "W")
-        self.b = Parameter(
-            rng.uniform(-0.5, 0.5, size=n_out).astype(dtype), "b", regularise=regularise_bias
-        )
+        W, b = initial_values(Uniform() if init is None else init, self.n_in, self.n_out, rng)
+        self.W = Parameter(W.astype(dtype), "W")
+        self.b = Parameter(b.astype(dtype), "b", regularise=regularise_bias)
         self._x: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -184,11 +255,24 @@ class Sequential(Layer):
 
     def __init__(self, *layers: Layer) -> None:
         for index, layer in enumerate(layers):
+            if isinstance(layer, type) and issubclass(layer, Layer):
+                raise TypeError(
+                    f"Sequential takes Layer objects; item {index} is the class "
+                    f"{layer.__name__} itself. Instantiate it: {layer.__name__}(...)."
+                )
             if not isinstance(layer, Layer):
                 raise TypeError(
-                    f"Sequential takes Layer objects; item {index} is a "
-                    f"{type(layer).__name__}. Did you forget to instantiate it, "
-                    f"e.g. Sigmoid() rather than Sigmoid?"
+                    f"Sequential takes Layer objects; item {index} is a {type(layer).__name__}."
+                )
+            first = next(i for i, other in enumerate(layers) if other is layer)
+            if first != index:
+                # A layer keeps the cache of one forward pass only; a second use
+                # would overwrite the first's and give wrong gradients.
+                raise ValueError(
+                    f"Sequential got the same {layer!r} object as items {first} and "
+                    f"{index}. A layer remembers one forward pass, so it cannot appear "
+                    f"twice. To use the same weights twice, make two layers that share "
+                    f"the Parameter (second.W = first.W): tied weights are supported."
                 )
         self.layers: tuple[Layer, ...] = layers
 
@@ -202,10 +286,26 @@ class Sequential(Layer):
             grad_y = layer.backward(grad_y)
         return grad_y
 
+    def penalty(self) -> float:
+        """The sum of the layers' penalties (0.0 when none adds one)."""
+        total = 0.0
+        for layer in self.layers:
+            total += layer.penalty()
+        return total
+
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``("<index>.<name>", parameter)`` for every layer's parameters.
+
+        A Parameter shared by two layers (tied weights) is yielded once, under
+        its first name, so that optimizers step it once and regularisers
+        count it once.
+        """
+        seen: set[int] = set()
         for index, layer in enumerate(self.layers):
             for name, parameter in layer.named_parameters():
-                yield f"{index}.{name}", parameter
+                if id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    yield f"{index}.{name}", parameter
 
     def __getitem__(self, index: int) -> Layer:
         return self.layers[index]

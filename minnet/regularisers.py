@@ -33,6 +33,9 @@ class Regulariser(ABC):
     def backward(self, parameters: Iterable[Parameter], batch_size: int) -> None:
         """Add the gradient of :meth:`penalty` into each parameter's ``grad``."""
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
 
 class L2Regulariser(Regulariser):
     r"""Weight decay: $R = \frac{\lambda}{2m}\sum W^2$ over regularised parameters.

@@ -56,18 +56,18 @@ def as_batch(x: Any, who: str, what: str = "input") -> np.ndarray:
             else ""
         )
         raise DTypeError(
-            f"{who} expected a floating-point {what}, got an array of dtype {array.dtype}.{hint}"
+            f"{who} expected the {what} to hold floating-point numbers, got an array of dtype {array.dtype}.{hint}"
         )
     if array.ndim < 2:
         raise ShapeError(
-            f"{who} expected a {what} of shape (batch, features) with at least 2 "
-            f"axes, got shape {array.shape}. A single sample of n features is a "
+            f"{who} expected the {what} to have shape (batch, features), at least 2 "
+            f"axes, but got shape {array.shape}. A single sample of n features is a "
             f"batch of one: write x.reshape(1, -1) (or x[None, :])."
         )
     if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise NonFiniteError(
-            f"{who} received a {what} containing NaN or infinity (first at index "
+            f"The {what} given to {who} contains NaN or infinity (first at index "
             f"{tuple(int(i) for i in bad)}: {array[tuple(bad)]}). Clean or impute the "
             f"data before training."
         )
