@@ -438,6 +438,10 @@ def check_network(
     respect to every parameter of ``model`` (and to the input ``x``), as the
     training loop computes it.
 
+    The parameter values are left exactly as they were, and every ``grad``
+    is left at zero: run the check before computing the gradients you want
+    to step with, not between backward and step.
+
     Examples
     --------
     >>> from minnet import MSE, L2Regulariser, Linear, Sequential, Sigmoid, one_hot_patterns

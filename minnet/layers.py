@@ -61,7 +61,7 @@ class Layer(ABC):
         $\\partial L/\\partial p$ into the ``grad`` of every parameter ``p``."""
 
     def __call__(self, x: Any) -> np.ndarray:
-        return self.forward(as_batch(x, who=type(self).__name__))
+        return self.forward(as_batch(x, who=repr(self)))
 
     def penalty(self) -> float:
         """The layer's own term in the objective, from its last forward pass.
@@ -232,7 +232,7 @@ class Linear(Layer):
         return grad_y @ self.W.value.swapaxes(-1, -2)
 
     def __repr__(self) -> str:
-        return f"Linear({self.n_in}, {self.n_out})"
+        return f"{type(self).__name__}({self.n_in}, {self.n_out})"
 
 
 class Sequential(Layer):

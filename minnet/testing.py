@@ -176,7 +176,7 @@ def check_layer_properties(
     ...     check_layer_properties(lambda n: Doubled(n, 2, seed=0))
     ... except GradientCheckError as error:
     ...     print(error)  # doctest: +ELLIPSIS
-    Linear(...) input x: the analytic gradient differs ... 2 times the true one everywhere...
+    Doubled(...) input x: the analytic gradient differs ... 2 times the true one everywhere...
     """
     shapes = batch_shapes(features, max_leading=2 if leading_axes else 0)
     inputs = shapes.flatmap(
