@@ -33,6 +33,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from minnet.contract import (
+    require_accumulation,
+    require_close,
+    require_float64,
+    require_unchanged,
+    require_zero,
+)
 from minnet.errors import GradientCheckError
 from minnet.layers import Layer
 from minnet.losses import Loss
@@ -131,46 +138,6 @@ def _hint(analytic: np.ndarray, numerical: np.ndarray) -> str:
     return "Work the derivative out by hand for this entry and compare it with the code."
 
 
-def _require_float64(array: np.ndarray, what: str) -> None:
-    if array.dtype != np.float64:
-        raise TypeError(
-            f"Gradient checks need float64, but {what} is {array.dtype}: in lower "
-            f"precision the rounding error of the finite differences swamps the "
-            f"result. Check a float64 copy of the object."
-        )
-
-
-def _require_unchanged(before: np.ndarray, after: np.ndarray, where: str, advice: str) -> None:
-    if before.shape != after.shape or not np.array_equal(before, after, equal_nan=True):
-        if before.shape != after.shape:
-            detail = f"its shape changed from {before.shape} to {after.shape}"
-        else:
-            index = tuple(int(i) for i in np.argwhere(before != after)[0])
-            detail = f"first at index {index}: was {before[index]:.6g}, now {after[index]:.6g}"
-        raise GradientCheckError(f"{where} ({detail}). {advice}", where=where)
-
-
-def _require_zero(array: np.ndarray, where: str, advice: str) -> None:
-    if np.any(array != 0):
-        index = tuple(int(i) for i in np.argwhere(array != 0)[0])
-        raise GradientCheckError(
-            f"{where}: expected zero, got {array[index]:.6g} at index {index}. {advice}",
-            where=where,
-        )
-
-
-def _require_close(expected: np.ndarray, actual: np.ndarray, where: str, advice: str) -> None:
-    if expected.shape != actual.shape or not np.allclose(expected, actual, rtol=1e-10, atol=1e-12):
-        detail = ""
-        if expected.shape == actual.shape:
-            index = tuple(
-                int(i)
-                for i in np.argwhere(~np.isclose(expected, actual, rtol=1e-10, atol=1e-12))[0]
-            )
-            detail = f" (at index {index}: expected {expected[index]:.6g}, got {actual[index]:.6g})"
-        raise GradientCheckError(f"{where}{detail}. {advice}", where=where)
-
-
 def check_layer(
     layer: Layer,
     x: np.ndarray,
@@ -214,10 +181,10 @@ def check_layer(
     """
     who = repr(layer)
     x = np.array(x, copy=True)
-    _require_float64(x, "the input x")
+    require_float64(x, "the input x")
     named = list(layer.named_parameters())
     for name, p in named:
-        _require_float64(p.value, f"parameter {name!r} of {who}")
+        require_float64(p.value, f"parameter {name!r} of {who}")
     before = {name: p.value.copy() for name, p in named}
 
     # The analytic pass, watching the contract around it.
@@ -225,7 +192,7 @@ def check_layer(
     x_given = x.copy()
     y = layer.forward(x_given)
     for name, p in named:
-        _require_unchanged(
+        require_unchanged(
             before[name],
             p.value,
             f"{who}.forward changed parameter {name!r}",
@@ -234,14 +201,14 @@ def check_layer(
     g = np.random.default_rng(seed).standard_normal(np.shape(y))
     g_given = g.copy()
     grad_x = layer.backward(g_given)
-    _require_unchanged(
+    require_unchanged(
         g,
         g_given,
         f"{who}.backward changed its argument grad_y in place",
         "Compute the result into a new array (grad_y * s, not grad_y *= s): "
         "the caller may still need grad_y.",
     )
-    _require_unchanged(
+    require_unchanged(
         x,
         x_given,
         f"{who} changed its input x in place",
@@ -262,38 +229,21 @@ def check_layer(
     def objective(inputs: np.ndarray, upstream: np.ndarray = g) -> Callable[[], float]:
         return lambda: float(np.sum(layer.forward(inputs) * upstream)) + layer.penalty()
 
-    x_probe = x.copy()
-    errors = {
-        "input": compare(
-            grad_x,
-            numerical_gradient(objective(x_probe), x_probe, eps),
-            f"{who} input x",
-            atol,
-            rtol,
-        )
-    }
-    for name, p in named:
-        errors[name] = compare(
-            first[name],
-            numerical_gradient(objective(x.copy()), p.value, eps),
-            f"{who} parameter {name!r}",
-            atol,
-            rtol,
-        )
+    errors = _compare_all(objective, x, grad_x, named, first, who, eps, atol, rtol)
 
     # Backward twice after one forward: same grad_x, parameter gradients added twice.
     layer.zero_grad()
     layer.forward(x.copy())
     once = layer.backward(g.copy())
     twice = layer.backward(g.copy())
-    _require_close(
+    require_close(
         once,
         twice,
         f"{who}.backward returned a different grad_x when called a second time",
         "backward must not change what forward cached.",
     )
     for name, p in named:
-        _require_close(
+        require_close(
             2 * first[name],
             p.grad,
             f"{who} parameter {name!r}: two backward calls should add the gradient twice",
@@ -319,7 +269,7 @@ def check_layer(
             penalty_only = numerical_gradient(objective(probe, zero), array, eps)
             compare(analytic, penalty_only, where, atol, rtol)
         else:
-            _require_zero(analytic, where, "A zero upstream gradient must give a zero gradient.")
+            require_zero(analytic, where, "A zero upstream gradient must give a zero gradient.")
     layer.zero_grad()
     return errors
 
@@ -348,7 +298,7 @@ def check_loss(
     who = repr(loss)
     prediction = np.array(prediction, copy=True)
     target = np.array(target, copy=True)
-    _require_float64(prediction, "the prediction")
+    require_float64(prediction, "the prediction")
     given_prediction, given_target = prediction.copy(), target.copy()
     loss.forward(given_prediction, given_target)
     analytic = np.array(loss.backward(), copy=True)
@@ -356,13 +306,13 @@ def check_loss(
         (prediction, given_prediction, "prediction"),
         (target, given_target, "target"),
     ):
-        _require_unchanged(
+        require_unchanged(
             before,
             after,
             f"{who} changed the {what} in place",
             "A loss must only read its arguments.",
         )
-    _require_close(
+    require_close(
         analytic,
         np.asarray(loss.backward()),
         f"{who}.backward returned something else when called a second time",
@@ -406,7 +356,7 @@ def check_regulariser(
     who = repr(regulariser)
     parameters = list(parameters)
     for i, p in enumerate(parameters):
-        _require_float64(p.value, f"parameter {p.name or i!r}")
+        require_float64(p.value, f"parameter {p.name or i!r}")
         p.zero_grad()
     regulariser.backward(parameters, batch_size)
     errors = {}
@@ -416,7 +366,7 @@ def check_regulariser(
             lambda: regulariser.penalty(parameters, batch_size), p.value, eps
         )
         errors[name] = compare(p.grad.copy(), numerical, f"{who} parameter {name!r}", atol, rtol)
-    _require_accumulation(regulariser, parameters, batch_size)
+    require_accumulation(regulariser, parameters, batch_size)
     for p in parameters:
         p.zero_grad()
     return errors
@@ -453,7 +403,7 @@ def check_network(
     ['input', '0.W', '0.b', '2.W', '2.b']
     """
     x = np.array(x, copy=True)
-    _require_float64(x, "the input x")
+    require_float64(x, "the input x")
     named = list(model.named_parameters())
     parameters = [p for _, p in named]
     batch_size = x.shape[-2]
@@ -474,50 +424,26 @@ def check_network(
     analytic = {name: p.grad.copy() for name, p in named}
     model.zero_grad()
 
+    return _compare_all(objective, x, grad_x, named, analytic, repr(model), eps, atol, rtol)
+
+
+def _compare_all(
+    objective: Callable[[np.ndarray], Callable[[], float]],
+    x: np.ndarray,
+    grad_x: np.ndarray,
+    named: list[tuple[str, Parameter]],
+    analytic: dict[str, np.ndarray],
+    who: str,
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> dict[str, float]:
+    """Compare the input's and every parameter's analytic gradient with finite
+    differences of ``objective(inputs)()``; return the largest differences."""
     probe = x.copy()
-    errors = {
-        "input": compare(
-            grad_x,
-            numerical_gradient(objective(probe), probe, eps),
-            f"{model!r} input x",
-            atol,
-            rtol,
-        )
-    }
+    numerical = numerical_gradient(objective(probe), probe, eps)
+    errors = {"input": compare(grad_x, numerical, f"{who} input x", atol, rtol)}
     for name, p in named:
-        errors[name] = compare(
-            analytic[name],
-            numerical_gradient(objective(x.copy()), p.value, eps),
-            f"{model!r} parameter {name!r}",
-            atol,
-            rtol,
-        )
+        numerical = numerical_gradient(objective(x.copy()), p.value, eps)
+        errors[name] = compare(analytic[name], numerical, f"{who} parameter {name!r}", atol, rtol)
     return errors
-
-
-def _require_accumulation(
-    regulariser: Regulariser, parameters: list[Parameter], batch_size: int
-) -> None:
-    """Raise :class:`GradientCheckError` unless ``backward`` adds into ``grad``."""
-    for p in parameters:
-        p.zero_grad()
-    regulariser.backward(parameters, batch_size)
-    alone = [p.grad.copy() for p in parameters]
-    for p in parameters:
-        p.grad[...] = 1.0
-    regulariser.backward(parameters, batch_size)
-    for p, gradient in zip(parameters, alone, strict=True):
-        expected = gradient + 1.0
-        wrong = ~np.isclose(p.grad, expected, rtol=1e-10, atol=1e-12)
-        if np.any(wrong):
-            index = tuple(int(i) for i in np.argwhere(wrong)[0])
-            raise GradientCheckError(
-                f"{regulariser!r} parameter {p.name!r}: backward must add its gradient "
-                f"into p.grad (p.grad += ...), but when p.grad held 1.0 beforehand it "
-                f"left {p.grad[index]:.6g} at index {index} instead of "
-                f"{expected[index]:.6g}. The training loop calls it after the network's "
-                f"backward, so overwriting grad throws the data gradient away.",
-                where=p.name,
-                index=index,
-            )
-        p.zero_grad()

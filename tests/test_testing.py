@@ -145,7 +145,7 @@ def imported_names(path: Path) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("module", ["testing.py", "gradcheck.py"])
+@pytest.mark.parametrize("module", ["testing.py", "gradcheck.py", "contract.py"])
 def test_checks_know_only_the_public_interfaces(module: str) -> None:
     allowed = {
         "minnet.errors.GradientCheckError",
@@ -154,6 +154,10 @@ def test_checks_know_only_the_public_interfaces(module: str) -> None:
         "minnet.parameter.Parameter",
         "minnet.regularisers.Regulariser",
         *(f"minnet.gradcheck.check_{what}" for what in ("layer", "loss", "regulariser", "network")),
+        *(
+            f"minnet.contract.require_{what}"
+            for what in ("float64", "unchanged", "zero", "close", "accumulation")
+        ),
     }
     assert imported_names(MINNET / module) <= allowed
 
