@@ -68,6 +68,10 @@ from minnet import (
 #: The learning rate of each optimizer when --alpha is not given.
 DEFAULT_ALPHA = {"sgd": 1.5, "momentum": 1.5, "adam": 0.1}
 
+#: The largest --hidden and --patterns accepted: the one-hot data is patterns x
+#: patterns, so much more would only fill memory.
+MAX_UNITS = 1000
+
 
 def build_autoencoder(n: int, hidden: int, rng: np.random.Generator) -> Sequential:
     """n inputs -> ``hidden`` sigmoid units -> n sigmoid outputs, drawn from ``rng``."""
@@ -199,10 +203,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             f"--lambda is negative ({args.lam}): the weights would grow instead of decay. "
             "Add --allow-negative-lambda if that is the experiment you want."
         )
-    if args.hidden < 1:
-        parser.error(f"--hidden must be at least 1, got {args.hidden}")
-    if args.patterns < 1:
-        parser.error(f"--patterns must be at least 1, got {args.patterns}")
+    if not 1 <= args.hidden <= MAX_UNITS:
+        parser.error(f"--hidden must be at least 1 and at most {MAX_UNITS}, got {args.hidden}")
+    if not 1 <= args.patterns <= MAX_UNITS:
+        parser.error(f"--patterns must be at least 1 and at most {MAX_UNITS}, got {args.patterns}")
+    if args.seed < 0:
+        parser.error(f"--seed must be 0 or more, got {args.seed}")
     if args.max_epochs < 0:
         parser.error(f"--max-epochs must be 0 or more, got {args.max_epochs}")
     if args.optimizer != "momentum" and (args.nesterov or args.momentum is not None):
@@ -211,10 +217,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.momentum = 0.9
     if not 0 <= args.momentum < 1:
         parser.error(f"--momentum must be at least 0 and below 1, got {args.momentum}")
-    if args.save is not None and not Path(args.save).resolve().parent.is_dir():
-        parser.error(f"--save {args.save}: the folder {Path(args.save).parent} does not exist")
-    if args.load is not None and not Path(args.load).is_file():
-        parser.error(f"--load {args.load}: there is no such file")
+    if args.save is not None:
+        args.save = str(Path(args.save).expanduser())
+        if not Path(args.save).name or Path(args.save).is_dir():
+            parser.error(f"--save {args.save!r}: give a file name, not a folder")
+        if not Path(args.save).resolve().parent.is_dir():
+            parser.error(f"--save {args.save}: the folder {Path(args.save).parent} does not exist")
+    if args.load is not None:
+        args.load = str(Path(args.load).expanduser())
+        if not Path(args.load).is_file():
+            parser.error(f"--load {args.load}: there is no such file")
     return args
 
 
@@ -252,8 +264,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         assert error.history is not None
         history, diverged = error.history, str(error)
 
-    hidden = net[1].forward(net[0].forward(x))
-    outputs = net.forward(x)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged net may hold inf
+        hidden = net[1].forward(net[0].forward(x))
+        outputs = net.forward(x)
     weights = np.concatenate([p.value.ravel() for p in net.parameters()])
     codes = {t: binary_codes(hidden, t) for t in (0.1, 0.5)}
     if args.save is not None:
@@ -377,6 +390,18 @@ def extra_settings(result: dict[str, Any]) -> str:
     return extra
 
 
+def finite_or_null(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None, so that the
+    JSON output is valid JSON (which has no NaN) after a diverged run."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite_or_null(item) for item in value]
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -385,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{Path(sys.argv[0]).name}: error: --load {args.load}: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(finite_or_null(result), allow_nan=False))
     else:
         print(report(result))
     return 0 if result["converged"] else 1

@@ -95,6 +95,15 @@ def compare(
             f"{numerical.shape}. Check which axis the backward pass sums over.",
             where=where,
         )
+    if not np.all(np.isfinite(numerical)):
+        where_bad = tuple(int(i) for i in np.argwhere(~np.isfinite(numerical))[0])
+        raise GradientCheckError(
+            f"{where}: the finite differences are not finite at index {where_bad} "
+            f"({numerical[where_bad]}): the function is NaN or infinite next to this point. "
+            f"Check it at inputs inside its domain (e.g. log needs positive inputs).",
+            where=where,
+            index=where_bad,
+        )
     difference = np.abs(analytic - numerical)
     excess = difference - (atol + rtol * np.abs(numerical))
     if not np.all(np.isfinite(analytic)):
@@ -191,6 +200,13 @@ def check_layer(
     layer.zero_grad()
     x_given = x.copy()
     y = layer.forward(x_given)
+    if np.shape(y)[:-1] != x.shape[:-1]:
+        raise GradientCheckError(
+            f"{who}.forward turned an input of shape {x.shape} into an output of shape "
+            f"{np.shape(y)}: a layer keeps every axis but the last, (..., batch, "
+            f"features) -> (..., batch, new features).",
+            where="output",
+        )
     for name, p in named:
         require_unchanged(
             before[name],

@@ -74,12 +74,27 @@ class Layer(ABC):
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` pairs in a stable order.
 
-        The default finds the :class:`~minnet.parameter.Parameter` attributes
-        of the layer, in the order they were assigned.
+        The default finds the layer's attributes in the order they were
+        assigned: a :class:`~minnet.parameter.Parameter` is yielded under its
+        attribute name (``"W"``), a layer held inside this one under dotted
+        names (``"encoder.W"``), and lists or tuples of either with their
+        index (``"blocks.0.W"``). A Parameter reached twice is yielded once.
         """
+        seen: set[int] = set()
         for name, value in vars(self).items():
-            if isinstance(value, Parameter):
-                yield name, value
+            for full_name, parameter in _named_parameters_in(name, value):
+                if id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    yield full_name, parameter
+
+    def sublayers(self) -> Iterator[Layer]:
+        """Yield the layers held directly inside this one (attributes, or
+        lists and tuples of layers), in the order they were assigned."""
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else (value,)
+            for item in items:
+                if isinstance(item, Layer):
+                    yield item
 
     def parameters(self) -> Iterator[Parameter]:
         """Yield the layer's parameters, in the order of :meth:`named_parameters`."""
@@ -127,6 +142,8 @@ class Layer(ABC):
                 )
             elif value.dtype.kind not in "fiu":
                 problems.append(f"{name} holds {value.dtype} values, not numbers")
+            elif not np.isfinite(value).all():
+                problems.append(f"{name} holds NaN or infinity")
         if problems:
             raise StateDictError(
                 f"The state does not fit {self!r}: {'; '.join(problems)}. Build the "
@@ -137,6 +154,45 @@ class Layer(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def make_generator(
+    rng: np.random.Generator | None, seed: int | None, who: str
+) -> np.random.Generator:
+    """``rng`` itself, or a new generator made from ``seed`` (fresh entropy when
+    both are ``None``); a clear error for anything else."""
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(
+                f"{who} needs rng to be a numpy Generator such as "
+                f"np.random.default_rng(0), got {type(rng).__name__}. To give a "
+                f"number, pass seed= instead."
+            )
+        return rng
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
+        raise ValueError(f"{who} needs seed to be a whole number >= 0 (or None), got {seed!r}.")
+    return np.random.default_rng(seed)
+
+
+def _named_parameters_in(name: str, value: object) -> Iterator[tuple[str, Parameter]]:
+    """The parameters reachable from one attribute ``name`` holding ``value``."""
+    if isinstance(value, Parameter):
+        yield name, value
+    elif isinstance(value, Layer):
+        for inner, parameter in value.named_parameters():
+            yield f"{name}.{inner}", parameter
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _named_parameters_in(f"{name}.{index}", item)
+
+
+def _layers_within(layer: Layer) -> Iterator[Layer]:
+    """``layer`` and every layer inside it, depth first."""
+    yield layer
+    for inner in layer.sublayers():
+        yield from _layers_within(inner)
 
 
 def sum_to_shape(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -209,8 +265,7 @@ class Linear(Layer):
         for label, size in (("n_in", n_in), ("n_out", n_out)):
             if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
                 raise ValueError(f"Linear needs {label} to be a positive integer, got {size!r}.")
-        if rng is None:
-            rng = np.random.default_rng(seed)
+        rng = make_generator(rng, seed, who=f"Linear({n_in}, {n_out})")
         self.n_in = int(n_in)
         self.n_out = int(n_out)
         W, b = initial_values(Uniform() if init is None else init, self.n_in, self.n_out, rng)
@@ -264,16 +319,20 @@ class Sequential(Layer):
                 raise TypeError(
                     f"Sequential takes Layer objects; item {index} is a {type(layer).__name__}."
                 )
-            first = next(i for i, other in enumerate(layers) if other is layer)
-            if first != index:
-                # A layer keeps the cache of one forward pass only; a second use
-                # would overwrite the first's and give wrong gradients.
-                raise ValueError(
-                    f"Sequential got the same {layer!r} object as items {first} and "
-                    f"{index}. A layer remembers one forward pass, so it cannot appear "
-                    f"twice. To use the same weights twice, make two layers that share "
-                    f"the Parameter (second.W = first.W): tied weights are supported."
-                )
+        # A layer keeps the cache of one forward pass only; a second use in the
+        # same network would overwrite the first's and give wrong gradients.
+        seen: dict[int, int] = {}
+        for index, layer in enumerate(layers):
+            for inner in _layers_within(layer):
+                first = seen.setdefault(id(inner), index)
+                if first != index:
+                    raise ValueError(
+                        f"Sequential got the same {inner!r} object twice (in items {first} "
+                        f"and {index}). A layer remembers one forward pass, so it cannot "
+                        f"appear twice in a network. To use the same weights twice, make "
+                        f"two layers that share the Parameter (second.W = first.W): tied "
+                        f"weights are supported."
+                    )
         self.layers: tuple[Layer, ...] = layers
 
     def forward(self, x: np.ndarray) -> np.ndarray:

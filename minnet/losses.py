@@ -148,6 +148,14 @@ class BinaryCrossEntropy(Loss):
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
         check_same_shape(prediction, target, who="BinaryCrossEntropy")
+        for array, what in ((prediction, "prediction"), (target, "target")):
+            if array.min() < 0.0 or array.max() > 1.0:
+                raise ValueError(
+                    f"BinaryCrossEntropy needs every {what} in [0, 1], got values from "
+                    f"{array.min():.4g} to {array.max():.4g}. Predictions must be "
+                    f"probabilities: end the network with a Sigmoid rather than feeding "
+                    f"it raw scores."
+                )
         clipped = clip_probability(prediction, self.eps)
         self._clipped, self._target = clipped, target
         return float(np.sum(cross_entropy(target, clipped))) / prediction.shape[-2]

@@ -26,6 +26,8 @@ from minnet.parameter import Parameter
 
 def check_learning_rate(lr: float, who: str) -> float:
     """Return ``lr`` as a float, or raise ``ValueError`` unless it is positive and finite."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{who} needs the learning rate as a number, got lr={lr!r}.")
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"{who} needs a positive, finite learning rate, got lr={lr!r}.")
     return float(lr)
@@ -53,6 +55,11 @@ class Optimizer(ABC):
     """
 
     def __init__(self, parameters: Iterable[Parameter]) -> None:
+        if isinstance(parameters, Parameter):
+            raise TypeError(
+                f"{type(self).__name__} takes a collection of parameters: write [p] for "
+                f"one Parameter p, or pass net.parameters()."
+            )
         unique = {id(p): p for p in parameters}  # dicts keep the first position
         self.parameters: list[Parameter] = list(unique.values())
         if not self.parameters:

@@ -62,6 +62,8 @@ class L2Regulariser(Regulariser):
     """
 
     def __init__(self, lam: float, *, allow_negative: bool = False) -> None:
+        if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
+            raise TypeError(f"L2Regulariser needs lambda as a number, got {lam!r}.")
         if not math.isfinite(lam):
             raise ValueError(f"L2Regulariser needs a finite lambda, got {lam!r}.")
         if lam < 0 and not allow_negative:

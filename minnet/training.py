@@ -29,12 +29,18 @@ from minnet.errors import DivergenceError
 from minnet.layers import Layer
 from minnet.losses import Loss
 from minnet.optimizers import Optimizer
+from minnet.parameter import Parameter
 from minnet.regularisers import Regulariser
 from minnet.validation import as_batch
 
 #: How often (in epochs) the progress bar is redrawn; drawing every epoch
 #: would cost more than the epoch itself for small networks.
 PROGRESS_EVERY = 1000
+
+#: How often (in epochs) fit checks that every parameter is still finite. A
+#: saturated sigmoid can keep the loss finite while a weight runs off to
+#: infinity; checking every epoch would cost more than it is worth.
+CHECK_EVERY = 1000
 
 
 @dataclass
@@ -124,8 +130,14 @@ def fit(
     Raises
     ------
     DivergenceError
-        When the loss becomes NaN or infinite; its ``history`` attribute holds
-        every epoch up to that point.
+        When the loss becomes NaN or infinite, or a parameter does (checked
+        every ``CHECK_EVERY`` epochs and at the end); its ``history``
+        attribute holds every epoch up to that point. numpy's overflow
+        warnings are silenced inside the loop, since this check reports
+        their consequence.
+    TypeError, ValueError
+        For pieces of the wrong kind, or an optimizer built from another
+        network's parameters.
 
     Examples
     --------
@@ -142,7 +154,8 @@ def fit(
     """
     x = as_batch(x, who="fit", what="input x")
     y = as_batch(y, who="fit", what="target y")
-    if tol is not None and not (tol > 0):
+    regularisers = _check_pieces(model, loss, optimizer, regularisers)
+    if tol is not None and not (_is_number(tol) and tol > 0):
         raise ValueError(f"fit needs tol > 0 (or None), got {tol!r}.")
     if (
         isinstance(max_epochs, bool)
@@ -156,54 +169,135 @@ def fit(
     history = History()
     bar = _progress_bar(progress, max_epochs)
     start = time.perf_counter()
-    epoch = 0
+    epoch, data_loss, penalty = 0, math.nan, math.nan
+
+    def diverged() -> DivergenceError:
+        history.stop_reason, history.epochs = "diverged", epoch
+        message = _divergence_message(epoch, data_loss, penalty, optimizer, model)
+        return DivergenceError(message, history)
+
     try:
-        for epoch in range(max_epochs + 1):
-            data_loss = loss.forward(model.forward(x), y)
-            penalty = sum(r.penalty(parameters, batch_size) for r in regularisers)
-            penalty += model.penalty()
-            error = data_loss / outputs
-            history.data_loss.append(data_loss)
-            history.regularisation_loss.append(penalty)
-            history.epoch_error.append(error)
-            if not math.isfinite(data_loss + penalty):
-                history.stop_reason = "diverged"
-                history.epochs = epoch
-                raise DivergenceError(
-                    _divergence_message(epoch, data_loss, penalty, optimizer), history
-                )
-            if tol is not None and error < tol:
-                history.converged = True
-                break
-            if epoch == max_epochs:
-                break
-            for p in parameters:
-                p.grad[...] = 0.0
-            model.backward(loss.backward())
-            for regulariser in regularisers:
-                regulariser.backward(parameters, batch_size)
-            optimizer.step()
-            if bar is not None and epoch % PROGRESS_EVERY == 0:
-                bar.update(min(PROGRESS_EVERY, max_epochs - epoch))
-                bar.set_postfix(error=f"{error:.2e}", refresh=False)
+        # numpy's overflow warnings are silenced in the loop because fit watches
+        # for their consequence itself: a non-finite loss or parameter stops
+        # training with a DivergenceError that names the epoch.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(max_epochs + 1):
+                data_loss = loss.forward(model.forward(x), y)
+                penalty = sum(r.penalty(parameters, batch_size) for r in regularisers)
+                penalty += model.penalty()
+                error = data_loss / outputs
+                history.data_loss.append(data_loss)
+                history.regularisation_loss.append(penalty)
+                history.epoch_error.append(error)
+                if not math.isfinite(data_loss + penalty) or (
+                    epoch % CHECK_EVERY == 0 and not _all_finite(parameters)
+                ):
+                    raise diverged()
+                if tol is not None and error < tol:
+                    history.converged = True
+                    break
+                if epoch == max_epochs:
+                    break
+                for p in parameters:
+                    p.grad[...] = 0.0
+                model.backward(loss.backward())
+                for regulariser in regularisers:
+                    regulariser.backward(parameters, batch_size)
+                optimizer.step()
+                if bar is not None and epoch % PROGRESS_EVERY == 0:
+                    bar.update(min(PROGRESS_EVERY, max_epochs - epoch))
+                    bar.set_postfix(error=f"{error:.2e}", refresh=False)
     finally:
         history.seconds = time.perf_counter() - start
         if bar is not None:
             bar.close()
     history.epochs = epoch
+    if not _all_finite(parameters):  # a saturated sigmoid can hide it from the loss
+        raise diverged()
     history.stop_reason = "tolerance" if history.converged else "max_epochs"
     return history
 
 
-def _divergence_message(epoch: int, data_loss: float, penalty: float, optimizer: Optimizer) -> str:
-    lr = getattr(optimizer, "lr", None)
-    rate = f" (lr={lr})" if lr is not None else ""
-    return (
-        f"The loss became {data_loss + penalty} at epoch {epoch} (data loss {data_loss}, "
-        f"regularisation {penalty}). The usual cause is a learning rate too large "
-        f"for the problem{rate}: try a smaller one. The epochs before are kept in "
-        f"this error's .history."
+def _divergence_message(
+    epoch: int, data_loss: float, penalty: float, optimizer: Optimizer, model: Layer
+) -> str:
+    """Say what became non-finite, when, and the likely cause."""
+    bad = [name for name, p in model.named_parameters() if not np.isfinite(p.value).all()]
+    what = (
+        f"parameter {bad[0]!r} holds NaN or infinity"
+        if bad
+        else f"the loss became {data_loss + penalty} (data loss {data_loss}, "
+        f"regularisation {penalty})"
     )
+    if epoch == 0:
+        cause = (
+            "This is before any update, so the starting weights or the data are "
+            "to blame: check values set or loaded by hand."
+        )
+    else:
+        lr = getattr(optimizer, "lr", None)
+        rate = f" (lr={lr})" if lr is not None else ""
+        cause = f"The usual cause is a learning rate too large for the problem{rate}: try a smaller one."
+        if math.isfinite(data_loss) and not math.isfinite(penalty):
+            cause = (
+                f"Only the penalty is not finite: its strength (lambda, beta) is too "
+                f"large, or the weights grew huge under a learning rate too large{rate}."
+            )
+    return (
+        f"Training diverged by epoch {epoch}: {what}. {cause} The epochs before are "
+        f"kept in this error's .history."
+    )
+
+
+def _all_finite(parameters: list[Parameter]) -> bool:
+    return all(np.isfinite(p.value).all() for p in parameters)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_pieces(
+    model: Layer, loss: Loss, optimizer: Optimizer, regularisers: Any
+) -> Sequence[Regulariser]:
+    """Refuse pieces of the wrong kind with a sentence; return the regularisers
+    as a sequence (a single one is accepted too)."""
+    for piece, kind, example in (
+        (model, Layer, "Sequential(Linear(8, 3), Sigmoid(), ...)"),
+        (loss, Loss, "MSE()"),
+        (optimizer, Optimizer, "SGD(model.parameters(), lr=1.5)"),
+    ):
+        if isinstance(piece, type):
+            raise TypeError(
+                f"fit got the class {piece.__name__} where it needs an object: write "
+                f"{piece.__name__}(...), e.g. {example}."
+            )
+        if not isinstance(piece, kind):
+            raise TypeError(
+                f"fit needs a {kind.__name__} here, e.g. {example}; got {type(piece).__name__}."
+            )
+    if isinstance(regularisers, Regulariser):
+        regularisers = [regularisers]
+    for regulariser in regularisers:
+        if isinstance(regulariser, Layer):
+            raise TypeError(
+                f"{regulariser!r} is a layer, not a regulariser on parameters: put it "
+                f"inside the model (e.g. in the Sequential, after the activation it acts on)."
+            )
+        if not isinstance(regulariser, Regulariser):
+            raise TypeError(
+                f"fit's regularisers must be Regulariser objects such as "
+                f"L2Regulariser(5e-5); got {type(regulariser).__name__}."
+            )
+    owned = {id(p) for p in model.parameters()}
+    foreign = [p for p in optimizer.parameters if id(p) not in owned]
+    if foreign:
+        raise ValueError(
+            f"The optimizer updates {len(foreign)} parameter(s) that are not the model's "
+            f"(the first is {foreign[0]!r}): was it built from another network? Build it "
+            f"from this one: {type(optimizer).__name__}(model.parameters(), ...)."
+        )
+    return list(regularisers)
 
 
 def _progress_bar(progress: bool | None, total: int) -> Any:

@@ -64,6 +64,11 @@ def as_batch(x: Any, who: str, what: str = "input") -> np.ndarray:
             f"axes, but got shape {array.shape}. A single sample of n features is a "
             f"batch of one: write x.reshape(1, -1) (or x[None, :])."
         )
+    if array.size == 0:
+        raise ShapeError(
+            f"{who} expected the {what} to hold at least one sample and one feature, "
+            f"got an empty array of shape {array.shape}."
+        )
     if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise NonFiniteError(
