@@ -72,6 +72,9 @@ DEFAULT_ALPHA = {"sgd": 1.5, "momentum": 1.5, "adam": 0.1}
 #: patterns, so much more would only fill memory.
 MAX_UNITS = 1000
 
+#: When every output is below this after training, the sigmoids have saturated.
+SATURATED = 0.05
+
 
 def build_autoencoder(n: int, hidden: int, rng: np.random.Generator) -> Sequential:
     """n inputs -> ``hidden`` sigmoid units -> n sigmoid outputs, drawn from ``rng``."""
@@ -323,6 +326,13 @@ def report(result: dict[str, Any]) -> str:
         )
     elif result["diverged_message"]:
         lines.append(f"Did NOT converge: {result['diverged_message']}")
+    elif np.max(result["outputs"]) < SATURATED:
+        lines.append(
+            f"Did NOT converge: {result['epochs']:,} epochs ran out in {result['seconds']:.2f} s "
+            f"with the epoch error stuck at {result['final_error']:.4e} and every output "
+            f"near 0. The sigmoids have saturated, which a learning rate too large "
+            f"causes: try a smaller --alpha (--lambda is not the cause)."
+        )
     else:
         lines.append(
             f"Did NOT converge: {result['epochs']:,} epochs ran out in {result['seconds']:.2f} s "
@@ -336,17 +346,20 @@ def report(result: dict[str, Any]) -> str:
     lines.append("pattern  " + " ".join(f"{k:>5}" for k in range(n)))
     for i, row in enumerate(outputs):
         lines.append(f"{i:>7}  " + " ".join(f"{v:5.2f}" for v in row))
-    lines.append(
-        f"Largest |output - target|: {result['max_abs_error']:.3f}. Outputs come near 0 and 1 "
-        "but a sigmoid never reaches them."
-    )
+    lines.append(f"Largest |output - target|: {result['max_abs_error']:.3f}.")
+    if result["converged"]:
+        lines[-1] += " Outputs come near 0 and 1, but a sigmoid never reaches them."
 
     hidden = np.array(result["hidden"])
-    lines += ["", "Hidden activations and the binary code they carry:"]
-    header = " ".join(f"{'h' + str(j):>5}" for j in range(h))
+    lines += [
+        "",
+        "Hidden activations and the binary code they carry (code>T has a 1 where the",
+        "unit's activation is above T):",
+    ]
+    header = " ".join(f"{'h' + str(j):>6}" for j in range(h))
     lines.append(f"pattern  {header}   code>0.1  code>0.5")
     for i, row in enumerate(hidden):
-        acts = " ".join(f"{v:5.2f}" for v in row)
+        acts = " ".join(f"{v:6.3f}" for v in row)
         c1, c5 = result["codes_0.1"][i], result["codes_0.5"][i]
         lines.append(f"{i:>7}  {acts}   {c1:>8}  {c5:>8}")
     for t in ("0.1", "0.5"):

@@ -167,9 +167,13 @@ def check_layer(
         points where the layer is not differentiable (the kink of a ReLU).
     seed
         Seeds the random upstream gradient ``g``.
-    eps, atol, rtol
-        The finite-difference step and the tolerance rule
+    eps
+        The finite-difference step.
+    atol
+        The absolute tolerance of the rule
         ``|analytic - numerical| <= atol + rtol * |numerical|``.
+    rtol
+        The relative tolerance of the same rule.
 
     Returns
     -------
@@ -216,7 +220,16 @@ def check_layer(
         )
     g = np.random.default_rng(seed).standard_normal(np.shape(y))
     g_given = g.copy()
-    grad_x = layer.backward(g_given)
+    try:
+        grad_x = layer.backward(g_given)
+    except (ValueError, IndexError) as error:  # numpy's words for a shape mistake
+        raise GradientCheckError(
+            f"{who}.backward raised {type(error).__name__}: {error}. The usual cause is a "
+            f"gradient of the wrong shape added into p.grad: each parameter's gradient "
+            f"must have the parameter's shape, so sum over every axis the parameter "
+            f"does not have (the batch axis -2 and any leading axes).",
+            where="backward",
+        ) from error
     require_unchanged(
         g,
         g_given,
@@ -245,7 +258,20 @@ def check_layer(
     def objective(inputs: np.ndarray, upstream: np.ndarray = g) -> Callable[[], float]:
         return lambda: float(np.sum(layer.forward(inputs) * upstream)) + layer.penalty()
 
-    errors = _compare_all(objective, x, grad_x, named, first, who, eps, atol, rtol)
+    try:
+        errors = _compare_all(objective, x, grad_x, named, first, who, eps, atol, rtol)
+    except GradientCheckError as error:
+        index = error.details.get("index")
+        if error.details.get("where") != f"{who} input x" or index is None or g.shape != x.shape:
+            raise
+        # For an element-wise layer the compared values are g * f'(x): say so.
+        raise GradientCheckError(
+            f"{error} The values compared are derivatives of sum(y * g) for a random "
+            f"upstream gradient g: at index {index} the input was {x[index]:.6g} and g "
+            f"was {g[index]:.6g}, so for an element-wise layer f'(x) is the value "
+            f"divided by g.",
+            **{**error.details, "x": float(x[index]), "g": float(g[index])},
+        ) from None
 
     # Backward twice after one forward: same grad_x, parameter gradients added twice.
     layer.zero_grad()

@@ -136,6 +136,7 @@ def check_layer_properties(
     max_value: float = 3.0,
     avoid: Sequence[float] = (),
     leading_axes: bool = True,
+    randomise_parameters: bool = True,
 ) -> None:
     r"""Check a layer's gradients and contract on many random inputs.
 
@@ -154,11 +155,20 @@ def check_layer_properties(
         Always use this many input features (for layers that fix it).
     max_examples
         How many inputs to try.
-    min_value, max_value, avoid
-        The range of the input values and the kinks to keep away from (see
+    min_value
+        The smallest input value drawn.
+    max_value
+        The largest input value drawn.
+    avoid
+        Input values to keep away from, such as the kink of a ReLU at 0 (see
         :func:`float_arrays`).
     leading_axes
         Also try inputs with extra leading axes, ``(..., batch, features)``.
+    randomise_parameters
+        Redraw every parameter's values, uniform in $[-1.5, 1.5]$, before
+        checking. A parameter that starts at 1 (a scale) or 0 (a shift) would
+        otherwise hide a forgotten factor or term. Turn it off for a layer
+        whose parameters must keep their initial values (e.g. positive ones).
 
     Raises
     ------
@@ -186,7 +196,12 @@ def check_layer_properties(
     @_settings(max_examples)
     @given(x=inputs, seed=st.integers(0, 2**32 - 1))
     def layer_keeps_its_contract(x: np.ndarray, seed: int) -> None:
-        check_layer(make_layer(x.shape[-1]), x, seed=seed)
+        layer = make_layer(x.shape[-1])
+        if randomise_parameters:
+            rng = np.random.default_rng(seed)
+            for p in layer.parameters():
+                p.value[...] = rng.uniform(-1.5, 1.5, size=p.shape)
+        check_layer(layer, x, seed=seed)
 
     layer_keeps_its_contract()
 

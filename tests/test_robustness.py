@@ -25,6 +25,7 @@ from minnet import (
     L2Regulariser,
     Layer,
     Linear,
+    Parameter,
     Sequential,
     ShapeError,
     Sigmoid,
@@ -34,6 +35,7 @@ from minnet import (
     fit,
     one_hot_patterns,
 )
+from minnet.testing import check_layer_properties
 
 SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "sparse_autoencoder.py"
 
@@ -254,3 +256,54 @@ def test_more_bad_arguments_exit_2_before_any_training(argv: list[str], says: st
     run = run_script(*argv)
     assert run.returncode == 2
     assert says in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_stalled_run_with_saturated_outputs_is_told_to_lower_alpha() -> None:
+    # At seed 0 a step of 100 drives every output to 0, where the error sits
+    # at 1/16 for good; the advice must point at alpha, not at lambda.
+    run = run_script("--alpha", "100", "--max-epochs", "2000")
+    assert run.returncode == 1
+    assert "saturated" in run.stdout and "try a smaller --alpha" in run.stdout
+
+
+class ScaleThatForgetsA(Layer):
+    """y = x * a, whose backward forgets the factor a: right only while a is 1."""
+
+    def __init__(self, n: int) -> None:
+        self.a = Parameter(np.ones(n), "a")
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._x = x
+        return x * self.a.value
+
+    def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        self.a.grad += (grad_y * self._x).reshape(-1, self.a.shape[0]).sum(axis=0)
+        return grad_y.copy()  # should be grad_y * a
+
+
+def test_property_checks_redraw_parameters_so_a_starting_value_of_1_hides_nothing() -> None:
+    check_layer_properties(ScaleThatForgetsA, randomise_parameters=False, max_examples=5)
+    with pytest.raises(GradientCheckError, match="input x"):
+        check_layer_properties(ScaleThatForgetsA, max_examples=5)
+
+
+def test_a_backward_that_adds_a_wrongly_shaped_gradient_is_reported_as_such() -> None:
+    class SumsTheWrongAxis(ScaleThatForgetsA):
+        def backward(self, grad_y: np.ndarray) -> np.ndarray:
+            self.a.grad += (grad_y * self._x).sum(axis=-1)
+            return grad_y * self.a.value
+
+    with pytest.raises(
+        GradientCheckError, match=r"backward raised ValueError.*sum over every axis"
+    ):
+        check_layer(SumsTheWrongAxis(3), np.ones((4, 3)))
+
+
+def test_an_input_gradient_failure_gives_the_input_and_the_upstream_value() -> None:
+    layer = ScaleThatForgetsA(2)
+    layer.a.value[...] = 3.0
+    with pytest.raises(GradientCheckError) as error:
+        check_layer(layer, np.random.default_rng(5).normal(size=(3, 2)))
+    details = error.value.details
+    assert {"x", "g"} <= set(details)
+    assert "the input was" in str(error.value)

@@ -86,7 +86,7 @@ def test_the_default_run_prints_the_code_table_and_the_parameter_count() -> None
     assert "Converged after" in run.stdout
     assert "code>0.5" in run.stdout
     rows = re.findall(
-        r"^\s+\d+\s+(?:\d\.\d\d\s+){3}\s*[01]{3}\s+[01]{3}$", run.stdout, re.MULTILINE
+        r"^\s+\d+\s+(?:\d\.\d{3}\s+){3}\s*[01]{3}\s+[01]{3}$", run.stdout, re.MULTILINE
     )
     assert len(rows) == 8  # one 3-unit code per pattern
     assert f"{(8 + 1) * 3 + (3 + 1) * 8} numbers" in run.stdout  # 59: weights and biases
