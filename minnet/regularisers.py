@@ -75,6 +75,8 @@ class L2Regulariser(Regulariser):
         self.lam = float(lam)
 
     def penalty(self, parameters: Iterable[Parameter], batch_size: int) -> float:
+        if self.lam == 0.0:  # switched off: 0 even for weights whose squares overflow
+            return 0.0
         total = 0.0
         for p in parameters:
             if p.regularise:

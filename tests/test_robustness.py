@@ -307,3 +307,9 @@ def test_an_input_gradient_failure_gives_the_input_and_the_upstream_value() -> N
     details = error.value.details
     assert {"x", "g"} <= set(details)
     assert "the input was" in str(error.value)
+
+
+def test_weight_decay_switched_off_adds_nothing_even_for_overflowing_weights() -> None:
+    huge = Parameter(np.array([[1e200, -1e200]]), "W")
+    with np.errstate(over="ignore"):
+        assert L2Regulariser(0.0).penalty([huge], batch_size=4) == 0.0
