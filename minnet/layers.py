@@ -249,7 +249,8 @@ class Linear(Layer):
         x_t = self._x.swapaxes(-1, -2)
         self.W.grad += sum_to_shape(x_t @ grad_y, self.W.shape)
         self.b.grad += sum_to_shape(grad_y, self.b.shape)
-        return grad_y @ self.W.value.swapaxes(-1, -2)
+        # An input shared by the members of a population gets the sum of their gradients.
+        return sum_to_shape(grad_y @ self.W.value.swapaxes(-1, -2), self._x.shape)
 
     def __repr__(self) -> str:
         return f"Linear({self.n_in}, {self.n_out})"
