@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from minnet.parameter import Parameter, per_member
+from minnet.parameter import Parameter, per_member, take_members
 
 
 def check_learning_rate(lr: float | Any, who: str) -> float | np.ndarray:
@@ -66,6 +66,8 @@ class Optimizer(ABC):
     """
 
     lr: float | np.ndarray
+    #: The attributes holding per-parameter state, lists parallel to ``parameters``.
+    state_names: tuple[str, ...] = ()
 
     def __init__(self, parameters: Iterable[Parameter]) -> None:
         unique = {id(p): p for p in parameters}  # dicts keep the first position
@@ -92,6 +94,21 @@ class Optimizer(ABC):
         if isinstance(self.lr, np.ndarray):
             return per_member(self.lr, parameter)
         return self.lr
+
+    def select_members(self, rows: np.ndarray) -> None:
+        """Keep the state of members ``rows`` of a population, in that order (the
+        parameters themselves are the caller's to select); a row of -1 gives a
+        member with zero state and learning rate 0, which no step moves.
+
+        :func:`~minnet.population_training.fit_population` uses it to drop
+        members that stopped from the computation and to bring them back.
+        """
+        if isinstance(self.lr, np.ndarray):
+            self.lr = take_members(self.lr, rows)
+        else:
+            self.lr = np.where(rows >= 0, self.lr, 0.0)
+        for name in self.state_names:
+            setattr(self, name, [take_members(state, rows) for state in getattr(self, name)])
 
     def rates_fit(self) -> None:
         """Raise ``ValueError`` unless a learning rate given per member fits every parameter."""
@@ -196,6 +213,8 @@ class Momentum(Optimizer):
     ([3.0], [0.5])
     """
 
+    state_names = ("velocity",)
+
     def __init__(
         self,
         parameters: Iterable[Parameter],
@@ -264,6 +283,8 @@ class Adam(Optimizer):
     >>> p.value.round(4).tolist()            # each moves by lr against its gradient's sign
     [0.9, 1.1]
     """
+
+    state_names = ("first_moment", "second_moment")
 
     def __init__(
         self,

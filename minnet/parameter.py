@@ -100,3 +100,19 @@ def per_member(values: np.ndarray, parameter: Parameter) -> np.ndarray:
             + ". Give one value per member of the population."
         )
     return values.reshape(values.shape[0], *([1] * (parameter.value.ndim - 1)))
+
+
+def take_members(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The rows ``rows`` of ``values`` (axis 0, one per member), where a row of
+    -1 gives a new member whose entries are all zero.
+
+    Training a population drops members that have stopped and brings them
+    back at the end; this is the one gather both directions use.
+
+    Examples
+    --------
+    >>> take_members(np.array([1.5, 2.5, 3.5]), np.array([2, -1, 0])).tolist()
+    [3.5, 0.0, 1.5]
+    """
+    padded = np.concatenate([values, np.zeros_like(values[:1])])  # row -1: the zeros
+    return padded[rows]

@@ -11,14 +11,16 @@ exactly as :func:`minnet.fit` would train it alone. What :func:`~minnet.fit`
 does for the one network, this does per member: each member has its own
 epoch error $L_{\text{data},k}/K$, its own ``tol`` and ``max_epochs`` (one
 value for all or an array ``(N,)``), and stops on its own. A member that
-stops is frozen (:meth:`~minnet.optimizers.Optimizer.freeze`): its learning
-rate becomes 0, so it keeps the parameters it stopped with while the others
-go on. A member whose loss becomes NaN or infinite stops as ``"diverged"``;
+stops is taken out of the arrays, so no more work is done on it, and put
+back with the parameters it stopped with when the last member stops. The
+optimizer then has its learning rates back and a fresh state (zero momentum
+or moments), as if it had just been built on the trained population. A member whose loss becomes NaN or infinite stops as ``"diverged"``;
 the others are unaffected (the members never mix).
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +101,17 @@ def per_member_values(value: Any, size: int, name: str) -> np.ndarray:
     return np.broadcast_to(values, (size,)).copy()
 
 
+def spread(values: tuple[np.ndarray, ...], members: np.ndarray, size: int) -> list[np.ndarray]:
+    """Each array of ``values``, one entry per row, put at its members' places in
+    an array ``(size,)``; members not present are NaN."""
+    spread_out = []
+    for value in values:
+        full = np.full(size, np.nan)
+        full[members] = value
+        spread_out.append(full)
+    return spread_out
+
+
 def fit_population(
     model: Layer,
     loss: Loss,
@@ -166,36 +179,56 @@ def fit_population(
 
     parameters = list(model.parameters())
     batch_size, outputs = x.shape[-2], y.shape[-1]
-    records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-    active = np.ones(size, dtype=bool)
+    # Members that stop are dropped from the arrays (no more work on them) and put
+    # back at the end. Regularisers are copied so that dropping their per-member
+    # settings leaves the caller's objects alone.
+    regularisers = [copy.copy(regulariser) for regulariser in regularisers]
+    final_values = [p.value.copy() for p in parameters]
+    learning_rate = copy.copy(optimizer.lr)
+    members = np.arange(size)  # the member each row of the arrays belongs to
+    records: list[tuple[Any, ...]] = []
     epochs = np.zeros(size, dtype=int)
     final_error = np.full(size, np.nan)
     reasons = np.full(size, "", dtype=object)
     start = time.perf_counter()
     for epoch in range(int(caps.max()) + 1):
         data_loss = loss.forward_per_member(model.forward(x), target)
-        penalty = model.penalty_per_member() + np.zeros(size)
+        penalty = model.penalty_per_member() + np.zeros(len(members))
         for regulariser in regularisers:
             penalty += regulariser.penalty_per_member(parameters, batch_size)
         error = data_loss / outputs
         if epoch % record_every == 0:
-            records.append((epoch, data_loss, penalty, error))
+            records.append((epoch, *spread((data_loss, penalty, error), members, size)))
 
         diverged = ~np.isfinite(data_loss + penalty)
         converged = error < tols
-        stopping = active & (diverged | converged | (epoch >= caps))
+        stopping = diverged | converged | (epoch >= caps)
         if stopping.any():
-            epochs[stopping] = epoch
-            final_error[stopping] = error[stopping]
-            reasons[stopping & (epoch >= caps)] = "max_epochs"
-            reasons[stopping & converged] = "tolerance"
-            reasons[stopping & diverged] = "diverged"
+            stopped = members[stopping]
+            epochs[stopped] = epoch
+            final_error[stopped] = error[stopping]
+            reasons[stopped] = np.where(
+                diverged[stopping],
+                "diverged",
+                np.where(converged[stopping], "tolerance", "max_epochs"),
+            )
             if epoch % record_every != 0:  # every member's last state is kept
-                records.append((epoch, data_loss, penalty, error))
-            active &= ~stopping
-            if not active.any():
+                records.append((epoch, *spread((data_loss, penalty, error), members, size)))
+            for p, final in zip(parameters, final_values, strict=True):
+                final[stopped] = p.value[stopping]
+            if stopping.all():
                 break
-            optimizer.freeze(~active)
+            keep = np.flatnonzero(~stopping)
+            for p in parameters:
+                p.value, p.grad = p.value[keep], p.grad[keep]
+            optimizer.select_members(keep)
+            for regulariser in regularisers:
+                regulariser.select_members(keep)
+            if x.ndim > 2:
+                x = x[keep]
+            target, tols, caps, members = target[keep], tols[keep], caps[keep], members[keep]
+            # The caches of this epoch's forward pass still hold the dropped members.
+            loss.forward_per_member(model.forward(x), target)
 
         for p in parameters:
             p.grad[...] = 0.0
@@ -204,6 +237,13 @@ def fit_population(
             regulariser.backward(parameters, batch_size)
         optimizer.step()
     seconds = time.perf_counter() - start
+
+    # Every member has stopped: put them all back, each with its learning rate and a
+    # fresh optimizer state, as if the optimizer had been built on the result.
+    for p, final in zip(parameters, final_values, strict=True):
+        p.value, p.grad = final, np.zeros_like(final)
+    optimizer.select_members(np.full(size, -1))
+    optimizer.lr = learning_rate
 
     recorded = np.array([epoch for epoch, *_ in records])
     after_stop = recorded[:, None] > epochs[None, :]

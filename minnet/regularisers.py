@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from minnet.parameter import Parameter, per_member
+from minnet.parameter import Parameter, per_member, take_members
 
 
 class Regulariser(ABC):
@@ -40,6 +40,12 @@ class Regulariser(ABC):
             f"{type(self).__name__} does not give one penalty per member, so it cannot "
             f"train a population. Implement penalty_per_member."
         )
+
+    def select_members(self, rows: np.ndarray) -> None:
+        """Keep the per-member settings of members ``rows`` of a population (a row
+        of -1 gives a new member with the regulariser off). A regulariser
+        without per-member settings has nothing to do."""
+        return None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -115,6 +121,10 @@ class L2Regulariser(Regulariser):
                     p.grad += per_member(scale, p) * p.value
                 else:
                     p.grad += scale * p.value
+
+    def select_members(self, rows: np.ndarray) -> None:
+        if isinstance(self.lam, np.ndarray):
+            self.lam = take_members(self.lam, rows)
 
     def __repr__(self) -> str:
         lam = self.lam.tolist() if isinstance(self.lam, np.ndarray) else self.lam

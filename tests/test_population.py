@@ -254,3 +254,16 @@ def test_freeze_keeps_a_member_still_under_momentum() -> None:
         optimizer.step()  # the velocity of member 1 is not zero, but it must not move
     np.testing.assert_array_equal(p.value[1], frozen)
     assert np.all(p.value[0] < frozen)
+
+
+def test_the_optimizer_can_train_the_population_again_afterwards() -> None:
+    x = one_hot_patterns(4)
+    population = stack([autoencoder(seed) for seed in range(3)])
+    optimizer = Momentum(population.parameters(), lr=np.array([1.0, 2.0, 3.0]))
+    first = fit_population(population, MSE(), x, x, optimizer, max_epochs=[5, 10, 20])
+    again = fit_population(population, MSE(), x, x, optimizer, max_epochs=10)
+
+    assert optimizer.lr.tolist() == [1.0, 2.0, 3.0]  # type: ignore[union-attr]
+    assert all(p.shape[0] == 3 for p in population.parameters())
+    np.testing.assert_allclose(again.epoch_error[0], first.final_error, rtol=1e-12)
+    assert np.all(again.final_error < first.final_error)
