@@ -191,59 +191,62 @@ def fit_population(
     final_error = np.full(size, np.nan)
     reasons = np.full(size, "", dtype=object)
     start = time.perf_counter()
-    for epoch in range(int(caps.max()) + 1):
-        data_loss = loss.forward_per_member(model.forward(x), target)
-        penalty = model.penalty_per_member() + np.zeros(len(members))
-        for regulariser in regularisers:
-            penalty += regulariser.penalty_per_member(parameters, batch_size)
-        error = data_loss / outputs
-        if epoch % record_every == 0:
-            records.append((epoch, *spread((data_loss, penalty, error), members, size)))
-
-        diverged = ~np.isfinite(data_loss + penalty)
-        converged = error < tols
-        stopping = diverged | converged | (epoch >= caps)
-        if stopping.any():
-            stopped = members[stopping]
-            epochs[stopped] = epoch
-            final_error[stopped] = error[stopping]
-            reasons[stopped] = np.where(
-                diverged[stopping],
-                "diverged",
-                np.where(converged[stopping], "tolerance", "max_epochs"),
-            )
-            if epoch % record_every != 0:  # every member's last state is kept
-                records.append((epoch, *spread((data_loss, penalty, error), members, size)))
-            for p, final in zip(parameters, final_values, strict=True):
-                final[stopped] = p.value[stopping]
-            if stopping.all():
-                break
-            keep = np.flatnonzero(~stopping)
-            for p in parameters:
-                p.value, p.grad = p.value[keep], p.grad[keep]
-            optimizer.select_members(keep)
+    try:
+        for epoch in range(int(caps.max()) + 1):
+            data_loss = loss.forward_per_member(model.forward(x), target)
+            penalty = model.penalty_per_member() + np.zeros(len(members))
             for regulariser in regularisers:
-                regulariser.select_members(keep)
-            if x.ndim > 2:
-                x = x[keep]
-            target, tols, caps, members = target[keep], tols[keep], caps[keep], members[keep]
-            # The caches of this epoch's forward pass still hold the dropped members.
-            loss.forward_per_member(model.forward(x), target)
+                penalty += regulariser.penalty_per_member(parameters, batch_size)
+            error = data_loss / outputs
+            if epoch % record_every == 0:
+                records.append((epoch, *spread((data_loss, penalty, error), members, size)))
 
-        for p in parameters:
-            p.grad[...] = 0.0
-        model.backward(loss.backward())
-        for regulariser in regularisers:
-            regulariser.backward(parameters, batch_size)
-        optimizer.step()
+            diverged = ~np.isfinite(data_loss + penalty)
+            converged = error < tols
+            stopping = diverged | converged | (epoch >= caps)
+            if stopping.any():
+                stopped = members[stopping]
+                epochs[stopped] = epoch
+                final_error[stopped] = error[stopping]
+                reasons[stopped] = np.where(
+                    diverged[stopping],
+                    "diverged",
+                    np.where(converged[stopping], "tolerance", "max_epochs"),
+                )
+                if epoch % record_every != 0:  # every member's last state is kept
+                    records.append((epoch, *spread((data_loss, penalty, error), members, size)))
+                for p, final in zip(parameters, final_values, strict=True):
+                    final[stopped] = p.value[stopping]
+                if stopping.all():
+                    break
+                keep = np.flatnonzero(~stopping)
+                for p in parameters:
+                    p.value, p.grad = p.value[keep], p.grad[keep]
+                optimizer.select_members(keep)
+                for regulariser in regularisers:
+                    regulariser.select_members(keep)
+                if x.ndim > 2:
+                    x = x[keep]
+                target, tols, caps, members = target[keep], tols[keep], caps[keep], members[keep]
+                # The caches of this epoch's forward pass still hold the dropped members.
+                loss.forward_per_member(model.forward(x), target)
+
+            for p in parameters:
+                p.grad[...] = 0.0
+            model.backward(loss.backward())
+            for regulariser in regularisers:
+                regulariser.backward(parameters, batch_size)
+            optimizer.step()
+    finally:
+        # Put every member back (also when interrupted), each with its learning rate
+        # and a fresh optimizer state, as if the optimizer had been built on the result.
+        for p, final in zip(parameters, final_values, strict=True):
+            if len(p.value) == len(members):  # the rows still training
+                final[members] = p.value
+            p.value, p.grad = final, np.zeros_like(final)
+        optimizer.select_members(np.full(size, -1))
+        optimizer.lr = learning_rate
     seconds = time.perf_counter() - start
-
-    # Every member has stopped: put them all back, each with its learning rate and a
-    # fresh optimizer state, as if the optimizer had been built on the result.
-    for p, final in zip(parameters, final_values, strict=True):
-        p.value, p.grad = final, np.zeros_like(final)
-    optimizer.select_members(np.full(size, -1))
-    optimizer.lr = learning_rate
 
     recorded = np.array([epoch for epoch, *_ in records])
     after_stop = recorded[:, None] > epochs[None, :]
