@@ -248,7 +248,9 @@ class Linear(Layer):
             raise RuntimeError(f"{self!r}.backward was called before forward.")
         x_t = self._x.swapaxes(-1, -2)
         self.W.grad += sum_to_shape(x_t @ grad_y, self.W.shape)
-        self.b.grad += sum_to_shape(grad_y, self.b.shape)
+        # Sum over the batch; a population's bias (N, 1, n_out) keeps that axis.
+        batch_sum = grad_y.sum(axis=-2, keepdims=self.b.value.ndim > 1)
+        self.b.grad += sum_to_shape(batch_sum, self.b.shape)
         # An input shared by the members of a population gets the sum of their gradients.
         return sum_to_shape(grad_y @ self.W.value.swapaxes(-1, -2), self._x.shape)
 
