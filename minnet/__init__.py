@@ -23,6 +23,8 @@ from minnet.layers import Layer, Linear, Sequential
 from minnet.losses import MSE, BinaryCrossEntropy, Loss
 from minnet.optimizers import SGD, Adam, Momentum, Optimizer
 from minnet.parameter import Parameter
+from minnet.population import stack, unstack
+from minnet.population_training import PopulationHistory, fit_population
 from minnet.regularisers import L2Regulariser, Regulariser
 from minnet.serialization import load_model, read_state, save_model
 from minnet.sparsity import KLSparsity
@@ -53,6 +55,7 @@ __all__ = [
     "NonFiniteError",
     "Optimizer",
     "Parameter",
+    "PopulationHistory",
     "ReLU",
     "Regulariser",
     "Sequential",
@@ -66,10 +69,13 @@ __all__ = [
     "check_network",
     "check_regulariser",
     "fit",
+    "fit_population",
     "load_model",
     "one_hot_patterns",
     "read_state",
     "save_model",
+    "stack",
+    "unstack",
 ]
 
 __version__ = "0.1.0"

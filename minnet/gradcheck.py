@@ -204,7 +204,8 @@ def check_layer(
     layer.zero_grad()
     x_given = x.copy()
     y = layer.forward(x_given)
-    if np.shape(y)[:-1] != x.shape[:-1]:
+    kept = np.shape(y)[:-1]  # may gain leading axes: a population shares one input
+    if len(kept) < x.ndim - 1 or kept[len(kept) - (x.ndim - 1) :] != x.shape[:-1]:
         raise GradientCheckError(
             f"{who}.forward turned an input of shape {x.shape} into an output of shape "
             f"{np.shape(y)}: a layer keeps every axis but the last, (..., batch, "

@@ -71,6 +71,12 @@ class Layer(ABC):
         """
         return 0.0
 
+    def penalty_per_member(self) -> np.ndarray | float:
+        """:meth:`penalty` for each leading index of the last input (each
+        member of a population), summing to :meth:`penalty`; 0.0 when the
+        layer adds no penalty."""
+        return 0.0
+
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` pairs in a stable order.
 
@@ -196,27 +202,41 @@ def _layers_within(layer: Layer) -> Iterator[Layer]:
 
 
 def sum_to_shape(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``array`` over the leading axes it has beyond ``shape``.
+    """Sum ``array`` down to ``shape``: the reverse of numpy's broadcasting.
 
-    A parameter of shape ``(n_in, n_out)`` used on an input with extra leading
-    axes receives one gradient per leading index; the parameter's gradient is
-    their sum. Arrays that already have ``shape`` are returned unchanged.
+    A parameter of ``shape`` that numpy broadcast against a larger array
+    receives, as its gradient, the sum over every axis it was stretched
+    along: the leading axes ``array`` has beyond ``shape``, and each axis where
+    ``shape`` has size 1 (kept, with size 1). A bias ``(n_out,)`` gets the sum
+    over the batch and any leading axes; a population's bias
+    ``(N, 1, n_out)`` gets the sum over the batch of each member alone.
+    Arrays that already have ``shape`` are returned unchanged.
 
     Examples
     --------
     >>> sum_to_shape(np.ones((5, 2, 3)), (2, 3)).tolist()
     [[5.0, 5.0, 5.0], [5.0, 5.0, 5.0]]
+    >>> sum_to_shape(np.ones((2, 4, 3)), (2, 1, 3)).tolist()
+    [[[4.0, 4.0, 4.0]], [[4.0, 4.0, 4.0]]]
     """
     if array.shape == shape:
         return array
-    return array.sum(axis=tuple(range(array.ndim - len(shape))))
+    extra = array.ndim - len(shape)
+    if extra > 0:
+        array = array.sum(axis=tuple(range(extra)))
+        if array.shape == shape:
+            return array
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and array.shape[i] != 1)
+    return array.sum(axis=stretched, keepdims=True)
 
 
 class Linear(Layer):
     r"""A fully connected layer: $y = x W + b$.
 
     Shapes: ``x`` is ``(..., batch, n_in)``, ``W`` is ``(n_in, n_out)``, ``b``
-    is ``(n_out,)`` and ``y`` is ``(..., batch, n_out)``. With upstream
+    is ``(n_out,)`` and ``y`` is ``(..., batch, n_out)``. In a population of
+    networks (:func:`minnet.population.stack`) ``W`` is ``(N, n_in, n_out)``
+    and ``b`` is ``(N, 1, n_out)``; the same code then trains every member. With upstream
     gradient $g = \partial L/\partial y$ the backward pass is
 
     $$\frac{\partial L}{\partial W} = x^\top g, \qquad
@@ -283,8 +303,11 @@ class Linear(Layer):
             raise RuntimeError(f"{self!r}.backward was called before forward.")
         x_t = self._x.swapaxes(-1, -2)
         self.W.grad += sum_to_shape(x_t @ grad_y, self.W.shape)
-        self.b.grad += sum_to_shape(grad_y.sum(axis=-2), self.b.shape)
-        return grad_y @ self.W.value.swapaxes(-1, -2)
+        # Sum over the batch; a population's bias (N, 1, n_out) keeps that axis.
+        batch_sum = grad_y.sum(axis=-2, keepdims=self.b.value.ndim > 1)
+        self.b.grad += sum_to_shape(batch_sum, self.b.shape)
+        # An input shared by the members of a population gets the sum of their gradients.
+        return sum_to_shape(grad_y @ self.W.value.swapaxes(-1, -2), self._x.shape)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.n_in}, {self.n_out})"
@@ -350,6 +373,13 @@ class Sequential(Layer):
         total = 0.0
         for layer in self.layers:
             total += layer.penalty()
+        return total
+
+    def penalty_per_member(self) -> np.ndarray | float:
+        """The sum of the layers' penalties per member (0.0 when none adds one)."""
+        total: np.ndarray | float = 0.0
+        for layer in self.layers:
+            total = total + layer.penalty_per_member()
         return total
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:

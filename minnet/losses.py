@@ -45,6 +45,19 @@ class Loss(ABC):
     def backward(self) -> np.ndarray:
         """Return $\\partial L/\\partial\\,\\text{prediction}$ for the last forward."""
 
+    def forward_per_member(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Like :meth:`forward`, but one loss per leading index: shape
+        ``prediction.shape[:-2]``, which sums to what :meth:`forward` returns.
+
+        A population of networks (:mod:`minnet.population`) needs each
+        member's own loss; :meth:`backward` then works as after
+        :meth:`forward`.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not give one loss per member, so it cannot "
+            f"train a population. Implement forward_per_member."
+        )
+
     def __call__(self, prediction: Any, target: Any) -> float:
         name = type(self).__name__
         prediction = as_batch(prediction, who=name, what="prediction")
@@ -93,6 +106,13 @@ class MSE(Loss):
         self._error = error
         batch_size = prediction.shape[-2]
         return float(np.vdot(error, error)) / (2 * batch_size)
+
+    def forward_per_member(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        check_same_shape(prediction, target, who="MSE")
+        error = prediction - target
+        self._error = error
+        squares: np.ndarray = np.einsum("...ij,...ij->...", error, error)
+        return squares / (2 * prediction.shape[-2])
 
     def backward(self) -> np.ndarray:
         if self._error is None:
@@ -159,6 +179,13 @@ class BinaryCrossEntropy(Loss):
         clipped = clip_probability(prediction, self.eps)
         self._clipped, self._target = clipped, target
         return float(np.sum(cross_entropy(target, clipped))) / prediction.shape[-2]
+
+    def forward_per_member(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        check_same_shape(prediction, target, who="BinaryCrossEntropy")
+        clipped = clip_probability(prediction, self.eps)
+        self._clipped, self._target = clipped, target
+        losses: np.ndarray = cross_entropy(target, clipped).sum(axis=(-2, -1))
+        return losses / prediction.shape[-2]
 
     def backward(self) -> np.ndarray:
         if self._clipped is None or self._target is None:

@@ -18,19 +18,26 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from minnet.parameter import Parameter
+from minnet.parameter import Parameter, per_member, take_members
+from minnet.validation import as_numbers
 
 
-def check_learning_rate(lr: float, who: str) -> float:
-    """Return ``lr`` as a float, or raise ``ValueError`` unless it is positive and finite."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{who} needs the learning rate as a number, got lr={lr!r}.")
-    if not (math.isfinite(lr) and lr > 0):
+def check_learning_rate(lr: float | Any, who: str) -> float | np.ndarray:
+    """Return ``lr`` as a float (or, one per member of a population, an array
+    ``(N,)``), or raise ``ValueError`` unless every value is positive and finite."""
+    values = as_numbers(lr, "the learning rate lr", who)
+    if values.ndim == 0 and not (math.isfinite(values) and values > 0):
         raise ValueError(f"{who} needs a positive, finite learning rate, got lr={lr!r}.")
-    return float(lr)
+    if values.ndim > 1 or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"{who} needs one positive, finite learning rate per member, an array of "
+            f"shape (N,), got lr={lr!r}."
+        )
+    return float(values) if values.ndim == 0 else values.copy()
 
 
 def check_decay(value: float, name: str, who: str) -> float:
@@ -46,6 +53,11 @@ def check_decay(value: float, name: str, who: str) -> float:
 class Optimizer(ABC):
     """The base of every optimizer.
 
+    For a population of networks (:mod:`minnet.population`) the learning
+    rate ``lr`` may be one number per member, an array ``(N,)``, and
+    :meth:`freeze` stops members: their rate becomes 0, so no later step
+    moves them, whatever state (velocity, moments) the optimizer keeps.
+
     Parameters
     ----------
     parameters
@@ -53,6 +65,10 @@ class Optimizer(ABC):
         as a list, so a generator may be passed. A parameter listed twice
         (a layer used twice in a network) is kept once, so it is stepped once.
     """
+
+    lr: float | np.ndarray
+    #: The attributes holding per-parameter state, lists parallel to ``parameters``.
+    state_names: tuple[str, ...] = ()
 
     def __init__(self, parameters: Iterable[Parameter]) -> None:
         if isinstance(parameters, Parameter):
@@ -77,6 +93,57 @@ class Optimizer(ABC):
     @abstractmethod
     def step(self) -> None:
         """Update every parameter from its gradient."""
+
+    def rate(self, parameter: Parameter) -> float | np.ndarray:
+        """The learning rate for ``parameter``: ``lr``, shaped to broadcast
+        against the parameter when it is one per member."""
+        if isinstance(self.lr, np.ndarray):
+            return per_member(self.lr, parameter)
+        return self.lr
+
+    def select_members(self, rows: np.ndarray) -> None:
+        """Keep the state of members ``rows`` of a population, in that order (the
+        parameters themselves are the caller's to select); a row of -1 gives a
+        member with zero state and learning rate 0, which no step moves.
+
+        :func:`~minnet.population_training.fit_population` uses it to drop
+        members that stopped from the computation and to bring them back.
+        """
+        if isinstance(self.lr, np.ndarray):
+            self.lr = take_members(self.lr, rows)
+        else:
+            self.lr = np.where(rows >= 0, self.lr, 0.0)
+        for name in self.state_names:
+            setattr(self, name, [take_members(state, rows) for state in getattr(self, name)])
+
+    def rates_fit(self) -> None:
+        """Raise ``ValueError`` unless a learning rate given per member fits every parameter."""
+        for p in self.parameters:
+            self.rate(p)
+
+    def freeze(self, members: np.ndarray) -> None:
+        """Stop updating ``members`` (a boolean mask or indices over a population):
+        their learning rate becomes 0 from the next step on.
+
+        Examples
+        --------
+        >>> p = Parameter(np.ones((3, 1, 2)), "b", member_shape=(2,))
+        >>> optimizer = SGD([p], lr=0.5)
+        >>> optimizer.freeze(np.array([False, True, False]))
+        >>> p.grad[...] = 1.0
+        >>> optimizer.step()
+        >>> p.value[:, 0, 0].tolist()
+        [0.5, 1.0, 0.5]
+        """
+        sizes = {p.population for p in self.parameters}
+        if None in sizes or len(sizes) != 1:
+            raise ValueError(
+                f"{type(self).__name__}.freeze works on a population of networks; these "
+                f"parameters hold one network (or populations of different sizes)."
+            )
+        rates = np.broadcast_to(np.asarray(self.lr, dtype=float), (sizes.pop() or 0,)).copy()
+        rates[members] = 0.0
+        self.lr = rates
 
     def zero_grad(self) -> None:
         """Set the gradient of every parameter to zero."""
@@ -107,10 +174,11 @@ class SGD(Optimizer):
     def __init__(self, parameters: Iterable[Parameter], lr: float) -> None:
         super().__init__(parameters)
         self.lr = check_learning_rate(lr, "SGD")
+        self.rates_fit()
 
     def step(self) -> None:
         for p in self.parameters:
-            p.value -= self.lr * p.grad
+            p.value -= self.rate(p) * p.grad
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr!r})"
@@ -151,6 +219,8 @@ class Momentum(Optimizer):
     ([3.0], [0.5])
     """
 
+    state_names = ("velocity",)
+
     def __init__(
         self,
         parameters: Iterable[Parameter],
@@ -161,6 +231,7 @@ class Momentum(Optimizer):
     ) -> None:
         super().__init__(parameters)
         self.lr = check_learning_rate(lr, "Momentum")
+        self.rates_fit()
         self.momentum = check_decay(momentum, "momentum", "Momentum")
         if not isinstance(nesterov, bool):
             raise TypeError(f"Momentum needs nesterov to be True or False, got {nesterov!r}.")
@@ -172,9 +243,9 @@ class Momentum(Optimizer):
             v *= self.momentum
             v += p.grad
             if self.nesterov:
-                p.value -= self.lr * (p.grad + self.momentum * v)
+                p.value -= self.rate(p) * (p.grad + self.momentum * v)
             else:
-                p.value -= self.lr * v
+                p.value -= self.rate(p) * v
 
     def __repr__(self) -> str:
         flag = ", nesterov=True" if self.nesterov else ""
@@ -219,6 +290,8 @@ class Adam(Optimizer):
     [0.9, 1.1]
     """
 
+    state_names = ("first_moment", "second_moment")
+
     def __init__(
         self,
         parameters: Iterable[Parameter],
@@ -229,6 +302,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(parameters)
         self.lr = check_learning_rate(lr, "Adam")
+        self.rates_fit()
         self.beta1 = check_decay(beta1, "beta1", "Adam")
         self.beta2 = check_decay(beta2, "beta2", "Adam")
         if not (math.isfinite(eps) and eps > 0):
@@ -247,7 +321,7 @@ class Adam(Optimizer):
             m += (1.0 - self.beta1) * p.grad
             v *= self.beta2
             v += (1.0 - self.beta2) * (p.grad * p.grad)
-            p.value -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            p.value -= self.rate(p) * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr!r}, beta1={self.beta1!r}, beta2={self.beta2!r}, eps={self.eps!r})"

@@ -24,6 +24,10 @@ class Parameter:
     regularise
         Whether regularisers (weight decay) act on this parameter. Weights are
         regularised; biases are not, unless the user asks.
+    member_shape
+        ``None`` for a parameter of one network. For a population of networks
+        (see :mod:`minnet.population`) the shape one member's parameter has on
+        its own: axis 0 of ``value`` then indexes the members.
 
     Examples
     --------
@@ -36,7 +40,14 @@ class Parameter:
     np.float64(0.0)
     """
 
-    def __init__(self, value: np.ndarray, name: str = "", regularise: bool = True) -> None:
+    def __init__(
+        self,
+        value: np.ndarray,
+        name: str = "",
+        regularise: bool = True,
+        *,
+        member_shape: tuple[int, ...] | None = None,
+    ) -> None:
         if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             raise TypeError(
                 f"Parameter {name!r} needs a floating-point numpy array, got "
@@ -48,11 +59,17 @@ class Parameter:
         self.grad = np.zeros_like(value)
         self.name = name
         self.regularise = regularise
+        self.member_shape = member_shape
 
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of ``value`` (and of ``grad``)."""
         return self.value.shape
+
+    @property
+    def population(self) -> int | None:
+        """The number of networks this parameter holds (axis 0), or ``None`` for one."""
+        return None if self.member_shape is None else self.value.shape[0]
 
     def zero_grad(self) -> None:
         """Set every entry of ``grad`` to zero, in place."""
@@ -61,3 +78,41 @@ class Parameter:
     def __repr__(self) -> str:
         flag = "" if self.regularise else ", regularise=False"
         return f"Parameter({self.name!r}, shape={self.shape}, dtype={self.value.dtype}{flag})"
+
+
+def per_member(values: np.ndarray, parameter: Parameter) -> np.ndarray:
+    """Shape one value per member, ``(N,)``, to broadcast against ``parameter.value``.
+
+    The result is a view ``(N, 1, ..., 1)``: a learning rate or a lambda
+    given per member then scales each member's slice of the parameter.
+
+    Examples
+    --------
+    >>> W = Parameter(np.zeros((2, 8, 3)), "W", member_shape=(8, 3))
+    >>> per_member(np.array([0.5, 1.5]), W).shape
+    (2, 1, 1)
+    """
+    if parameter.population != values.shape[0]:
+        raise ValueError(
+            f"Got {values.shape[0]} values, one per member, for parameter "
+            f"{parameter.name!r}, which holds "
+            + ("one network" if parameter.population is None else f"{parameter.population}")
+            + ". Give one value per member of the population."
+        )
+    return values.reshape(values.shape[0], *([1] * (parameter.value.ndim - 1)))
+
+
+def take_members(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The rows ``rows`` of ``values`` (axis 0, one per member), where a row of
+    -1 gives a new member whose entries are all zero.
+
+    Training a population drops members that have stopped and brings them
+    back at the end; this is the one gather both directions use.
+
+    Examples
+    --------
+    >>> take_members(np.array([1.5, 2.5, 3.5]), np.array([2, -1, 0])).tolist()
+    [3.5, 0.0, 1.5]
+    """
+    padded = np.concatenate([values, np.zeros_like(values[:1])])  # row -1: the zeros
+    return padded[rows]

@@ -104,11 +104,15 @@ class KLSparsity(Layer):
         return x
 
     def penalty(self) -> float:
+        return float(np.sum(self.penalty_per_member()))
+
+    def penalty_per_member(self) -> np.ndarray | float:
         if self._rho_hat is None:
             return 0.0
         # KL(rho || q) = H(rho, q) - H(rho, rho): the cross-entropy minus rho's entropy.
         kl = cross_entropy(self.rho, self._rho_hat) - cross_entropy(self.rho, np.array(self.rho))
-        return self.beta * float(np.sum(kl))
+        penalties: np.ndarray = self.beta * kl.sum(axis=(-2, -1))
+        return penalties
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         rho_hat = self.rho_hat  # raises if there was no forward pass

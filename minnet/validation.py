@@ -95,3 +95,26 @@ def check_features(x: np.ndarray, expected: int, who: str) -> None:
         raise ShapeError(
             f"{who} expected inputs with {expected} features (last axis), got shape {x.shape}."
         )
+
+
+def as_numbers(value: Any, name: str, who: str) -> np.ndarray:
+    """``value`` (one number, or one per member of a population) as a float array.
+
+    Raises
+    ------
+    TypeError
+        For text, booleans, ``None`` or anything else that is not numbers.
+
+    Examples
+    --------
+    >>> as_numbers(0.5, "lr", who="SGD").tolist()
+    0.5
+    >>> as_numbers("0.5", "lr", who="SGD")
+    Traceback (most recent call last):
+    ...
+    TypeError: SGD needs lr as a number (or an array of numbers), got '0.5'.
+    """
+    array = np.asarray(value)
+    if array.dtype.kind not in "iuf" or array.dtype == np.bool_:
+        raise TypeError(f"{who} needs {name} as a number (or an array of numbers), got {value!r}.")
+    return array.astype(float)

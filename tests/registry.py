@@ -77,7 +77,7 @@ LAYERS: dict[str, LayerEntry] = {
     "Linear(n, 1)": LayerEntry(lambda n: Linear(n, 1, seed=n)),
     "Linear(n, 3)": LayerEntry(lambda n: Linear(n, 3, seed=n)),
     "Linear(n, 6)": LayerEntry(lambda n: Linear(n, 6, seed=n)),
-    # Wide inputs reach where the sigmoid saturates and the tanh form is put to work.
+    # Wide inputs reach where the sigmoid saturates and its clipping is put to work.
     "Sigmoid()": LayerEntry(lambda n: Sigmoid(), min_value=-30.0, max_value=30.0),
     "Tanh()": LayerEntry(lambda n: Tanh(), min_value=-15.0, max_value=15.0),
     "ReLU()": LayerEntry(lambda n: ReLU(), avoid=(0.0,)),
