@@ -33,7 +33,7 @@ from minnet.losses import Loss
 from minnet.optimizers import Optimizer
 from minnet.population import population_size
 from minnet.regularisers import Regulariser
-from minnet.training import History
+from minnet.training import History, check_pieces
 from minnet.validation import as_batch
 
 
@@ -162,6 +162,7 @@ def fit_population(
     ([10, 20, 30], ['max_epochs', 'max_epochs', 'max_epochs'])
     """
     size = population_size(model)
+    regularisers = check_pieces(model, loss, optimizer, regularisers, who="fit_population")
     if size is None:
         raise ValueError(
             f"{model!r} is a single network; build a population with "

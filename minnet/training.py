@@ -154,7 +154,7 @@ def fit(
     """
     x = as_batch(x, who="fit", what="input x")
     y = as_batch(y, who="fit", what="target y")
-    regularisers = _check_pieces(model, loss, optimizer, regularisers)
+    regularisers = check_pieces(model, loss, optimizer, regularisers)
     if tol is not None and not (_is_number(tol) and tol > 0):
         raise ValueError(f"fit needs tol > 0 (or None), got {tol!r}.")
     if (
@@ -257,11 +257,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def _check_pieces(
-    model: Layer, loss: Loss, optimizer: Optimizer, regularisers: Any
+def check_pieces(
+    model: Layer, loss: Loss, optimizer: Optimizer, regularisers: Any, who: str = "fit"
 ) -> Sequence[Regulariser]:
-    """Refuse pieces of the wrong kind with a sentence; return the regularisers
-    as a sequence (a single one is accepted too)."""
+    """Refuse pieces of the wrong kind with a sentence, and an optimizer built
+    from another network's parameters; return the regularisers as a sequence
+    (a single one is accepted too). Used by :func:`fit` and
+    :func:`~minnet.population_training.fit_population`."""
     for piece, kind, example in (
         (model, Layer, "Sequential(Linear(8, 3), Sigmoid(), ...)"),
         (loss, Loss, "MSE()"),
@@ -269,12 +271,12 @@ def _check_pieces(
     ):
         if isinstance(piece, type):
             raise TypeError(
-                f"fit got the class {piece.__name__} where it needs an object: write "
+                f"{who} got the class {piece.__name__} where it needs an object: write "
                 f"{piece.__name__}(...), e.g. {example}."
             )
         if not isinstance(piece, kind):
             raise TypeError(
-                f"fit needs a {kind.__name__} here, e.g. {example}; got {type(piece).__name__}."
+                f"{who} needs a {kind.__name__} here, e.g. {example}; got {type(piece).__name__}."
             )
     if isinstance(regularisers, Regulariser):
         regularisers = [regularisers]
@@ -286,7 +288,7 @@ def _check_pieces(
             )
         if not isinstance(regulariser, Regulariser):
             raise TypeError(
-                f"fit's regularisers must be Regulariser objects such as "
+                f"{who}'s regularisers must be Regulariser objects such as "
                 f"L2Regulariser(5e-5); got {type(regulariser).__name__}."
             )
     owned = {id(p) for p in model.parameters()}

@@ -313,3 +313,13 @@ def test_weight_decay_switched_off_adds_nothing_even_for_overflowing_weights() -
     huge = Parameter(np.array([[1e200, -1e200]]), "W")
     with np.errstate(over="ignore"):
         assert L2Regulariser(0.0).penalty([huge], batch_size=4) == 0.0
+
+
+def test_fit_population_refuses_an_optimizer_from_another_population_too() -> None:
+    from minnet.population import stack
+    from minnet.population_training import fit_population
+
+    population, other = stack([autoencoder(0), autoencoder(1)]), stack([autoencoder(2)])
+    x = one_hot_patterns(8)
+    with pytest.raises(ValueError, match=r"not the model's"):
+        fit_population(population, MSE(), x, x, SGD(other.parameters(), lr=1.5), max_epochs=2)
