@@ -194,11 +194,11 @@ def _named_parameters_in(name: str, value: object) -> Iterator[tuple[str, Parame
             yield from _named_parameters_in(f"{name}.{index}", item)
 
 
-def _layers_within(layer: Layer) -> Iterator[Layer]:
+def layers_within(layer: Layer) -> Iterator[Layer]:
     """``layer`` and every layer inside it, depth first."""
     yield layer
     for inner in layer.sublayers():
-        yield from _layers_within(inner)
+        yield from layers_within(inner)
 
 
 def sum_to_shape(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -346,7 +346,7 @@ class Sequential(Layer):
         # same network would overwrite the first's and give wrong gradients.
         seen: dict[int, int] = {}
         for index, layer in enumerate(layers):
-            for inner in _layers_within(layer):
+            for inner in layers_within(layer):
                 first = seen.setdefault(id(inner), index)
                 if first != index:
                     raise ValueError(

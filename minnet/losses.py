@@ -167,6 +167,9 @@ class BinaryCrossEntropy(Loss):
         self._target: np.ndarray | None = None
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> float:
+        return float(np.sum(self.forward_per_member(prediction, target)))
+
+    def forward_per_member(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
         check_same_shape(prediction, target, who="BinaryCrossEntropy")
         for array, what in ((prediction, "prediction"), (target, "target")):
             if array.min() < 0.0 or array.max() > 1.0:
@@ -176,12 +179,6 @@ class BinaryCrossEntropy(Loss):
                     f"probabilities: end the network with a Sigmoid rather than feeding "
                     f"it raw scores."
                 )
-        clipped = clip_probability(prediction, self.eps)
-        self._clipped, self._target = clipped, target
-        return float(np.sum(cross_entropy(target, clipped))) / prediction.shape[-2]
-
-    def forward_per_member(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
-        check_same_shape(prediction, target, who="BinaryCrossEntropy")
         clipped = clip_probability(prediction, self.eps)
         self._clipped, self._target = clipped, target
         losses: np.ndarray = cross_entropy(target, clipped).sum(axis=(-2, -1))

@@ -116,6 +116,12 @@ class Optimizer(ABC):
         for name in self.state_names:
             setattr(self, name, [take_members(state, rows) for state in getattr(self, name)])
 
+    def reset_state(self) -> None:
+        """Forget all state (momentum, moments, step counts), as if just built on
+        the parameters' current values."""
+        for name in self.state_names:
+            setattr(self, name, [np.zeros_like(p.value) for p in self.parameters])
+
     def rates_fit(self) -> None:
         """Raise ``ValueError`` unless a learning rate given per member fits every parameter."""
         for p in self.parameters:
@@ -311,6 +317,10 @@ class Adam(Optimizer):
         self.steps = 0
         self.first_moment: list[np.ndarray] = [np.zeros_like(p.value) for p in self.parameters]
         self.second_moment: list[np.ndarray] = [np.zeros_like(p.value) for p in self.parameters]
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.steps = 0  # the bias correction starts again with the moments
 
     def step(self) -> None:
         self.steps += 1

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from minnet.layers import Layer
+from minnet.layers import Layer, layers_within
 
 LayerT = TypeVar("LayerT", bound=Layer)
 
@@ -67,8 +67,27 @@ def stack(networks: Sequence[LayerT]) -> LayerT:
     >>> bool(np.all(unstack(population, 2)(np.eye(8)) == net(2)(np.eye(8))))
     True
     """
+    networks = list(networks)
     if not networks:
         raise ValueError("stack needs at least one network.")
+    for index, network in enumerate(networks):
+        if not isinstance(network, Layer):
+            raise TypeError(
+                f"stack takes networks (Layers); item {index} is a {type(network).__name__}."
+            )
+    if not any(True for _ in networks[0].parameters()):
+        raise ValueError(f"stack needs networks with parameters; {networks[0]!r} has none.")
+    reference = structure(networks[0])
+    for index, network in enumerate(networks[1:], start=1):
+        described = structure(network)
+        pairs = zip(described, reference, strict=False)  # unequal lengths are caught below
+        differences = [f"{a} against {b}" for a, b in pairs if a != b]
+        if differences or len(described) != len(reference):
+            raise ValueError(
+                f"stack needs networks of one structure, but network {index} differs from "
+                f"network 0: {differences[0] if differences else 'a different number of layers'}. "
+                f"Every member shares network 0's layers and settings, so they must agree."
+            )
     members = [dict(network.named_parameters()) for network in networks]
     for index, named in enumerate(members):
         if any(p.member_shape is not None for p in named.values()):
@@ -90,6 +109,18 @@ def stack(networks: Sequence[LayerT]) -> LayerT:
     return population
 
 
+def structure(network: Layer) -> list[str]:
+    """What must agree between members besides parameter values: each layer's
+    kind and settings (its repr) and each parameter's name, shape, dtype and
+    whether regularisers act on it."""
+    layers = [f"layer {type(layer).__name__}: {layer!r}" for layer in layers_within(network)]
+    parameters = [
+        f"parameter {name}: shape {p.shape}, {p.value.dtype}, regularise={p.regularise}"
+        for name, p in network.named_parameters()
+    ]
+    return layers + parameters
+
+
 def unstack(population: LayerT, member: int) -> LayerT:
     """Member ``member`` of a stacked network, as an ordinary network (a copy).
 
@@ -104,6 +135,8 @@ def unstack(population: LayerT, member: int) -> LayerT:
     size = population_size(population)
     if size is None:
         raise ValueError(f"{population!r} is a single network, not a population.")
+    if isinstance(member, bool) or not isinstance(member, (int, np.integer)):
+        raise TypeError(f"unstack needs a whole-number member index, got {member!r}.")
     if not -size <= member < size:
         raise IndexError(f"The population has {size} members; there is no member {member}.")
     network = copy.deepcopy(population)

@@ -34,7 +34,7 @@ from minnet.optimizers import Optimizer
 from minnet.population import population_size
 from minnet.regularisers import Regulariser
 from minnet.training import History, check_pieces
-from minnet.validation import as_batch
+from minnet.validation import as_batch, as_numbers
 
 
 @dataclass
@@ -76,7 +76,7 @@ class PopulationHistory:
         """Member ``k``'s record as the :class:`~minnet.training.History` that
         :func:`~minnet.fit` would have returned for it alone (needs
         ``record_every=1``)."""
-        if len(self.recorded_epochs) > 1 and self.recorded_epochs[1] != 1:
+        if not np.array_equal(self.recorded_epochs, np.arange(len(self.recorded_epochs))):
             raise ValueError("member() needs every epoch recorded: train with record_every=1.")
         end = int(self.epochs[k]) + 1
         return History(
@@ -170,12 +170,31 @@ def fit_population(
         )
     x = as_batch(x, who="fit_population", what="input x")
     y = as_batch(y, who="fit_population", what="target y")
+    for array, what in ((x, "input x"), (y, "target y")):
+        if array.ndim > 3 or (array.ndim == 3 and array.shape[0] != size):
+            raise ValueError(
+                f"fit_population needs the {what} as (batch, features), shared by every "
+                f"member, or ({size}, batch, features), one per member; got {array.shape}."
+            )
+    for regulariser in regularisers:
+        lam = getattr(regulariser, "lam", None)
+        if isinstance(lam, np.ndarray) and lam.shape != (size,):
+            raise ValueError(
+                f"{regulariser!r} has {lam.size} lambdas for a population of {size}: give "
+                f"one number, or one per member."
+            )
     target = y if y.ndim > 2 else np.broadcast_to(y, (size, *y.shape))
+    if tol is not None:
+        tol_values = as_numbers(tol, "tol", "fit_population")
+        if not np.all(np.isfinite(tol_values) & (tol_values > 0)):
+            raise ValueError(f"fit_population needs tol > 0 (one, or one per member), got {tol!r}.")
     tols = per_member_values(-np.inf if tol is None else tol, size, "tol").astype(float)
     caps = per_member_values(max_epochs, size, "max_epochs")
     if caps.dtype.kind not in "iu" or np.any(caps < 0):
         raise ValueError(f"fit_population needs whole numbers max_epochs >= 0, got {max_epochs!r}.")
-    if not (isinstance(record_every, int) and record_every >= 1):
+    if isinstance(record_every, bool) or not (
+        isinstance(record_every, (int, np.integer)) and record_every >= 1
+    ):
         raise ValueError(f"fit_population needs record_every >= 1, got {record_every!r}.")
 
     parameters = list(model.parameters())
@@ -245,7 +264,7 @@ def fit_population(
             if len(p.value) == len(members):  # the rows still training
                 final[members] = p.value
             p.value, p.grad = final, np.zeros_like(final)
-        optimizer.select_members(np.full(size, -1))
+        optimizer.reset_state()
         optimizer.lr = learning_rate
     seconds = time.perf_counter() - start
 

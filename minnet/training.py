@@ -291,6 +291,12 @@ def check_pieces(
                 f"{who}'s regularisers must be Regulariser objects such as "
                 f"L2Regulariser(5e-5); got {type(regulariser).__name__}."
             )
+    if who == "fit" and any(p.member_shape is not None for p in model.parameters()):
+        raise ValueError(
+            f"{model!r} is a population of networks (built by minnet.stack): fit would "
+            f"stop them all on the sum of their errors. Train it with "
+            f"minnet.fit_population, which stops each member on its own."
+        )
     owned = {id(p) for p in model.parameters()}
     foreign = [p for p in optimizer.parameters if id(p) not in owned]
     if foreign:
