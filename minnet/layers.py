@@ -296,7 +296,9 @@ class Linear(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_features(x, self.n_in, who=repr(self))
         self._x = x
-        return x @ self.W.value + self.b.value
+        y = x @ self.W.value
+        y += self.b.value  # into the product's own array: no second (batch, n_out) array
+        return y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         if self._x is None:
