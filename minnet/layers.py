@@ -260,7 +260,11 @@ class Linear(Layer):
     regularise_bias
         Whether regularisers act on ``b`` too (by default only ``W`` decays).
     dtype
-        The floating-point type of the parameters.
+        The floating-point type of the parameters. A ``np.float32`` network
+        computes in float32 throughout when its input is float32 too
+        (:func:`~minnet.training.fit` casts the data to the parameters' type
+        once); given float64 input directly, numpy promotes the products to
+        float64. Gradient checks need float64.
 
     Examples
     --------

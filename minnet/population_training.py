@@ -34,7 +34,7 @@ from minnet.optimizers import Optimizer
 from minnet.population import population_size
 from minnet.regularisers import Regulariser
 from minnet.training import History
-from minnet.validation import as_batch
+from minnet.validation import as_batch, as_dtype_of
 
 
 @dataclass
@@ -169,6 +169,9 @@ def fit_population(
         )
     x = as_batch(x, who="fit_population", what="input x")
     y = as_batch(y, who="fit_population", what="target y")
+    # A float32 network trains on float32 data: cast once here, not promoted every epoch.
+    dtypes = {p.value.dtype for p in model.parameters()}
+    x, y = as_dtype_of(x, dtypes), as_dtype_of(y, dtypes)
     target = y if y.ndim > 2 else np.broadcast_to(y, (size, *y.shape))
     tols = per_member_values(-np.inf if tol is None else tol, size, "tol").astype(float)
     caps = per_member_values(max_epochs, size, "max_epochs")
