@@ -68,7 +68,7 @@ def minnet_step(dtype: type[np.floating[Any]]) -> tuple[Step, Callable[[], list[
         for p in parameters:
             p.grad[...] = 0.0
         loss.forward(net.forward(x), x)
-        net.backward(loss.backward())
+        net.backward_parameters(loss.backward())
         optimizer.step()
 
     return step, lambda: [p.value for p in net.parameters()]
@@ -91,6 +91,7 @@ def plain_step(dtype: type[np.floating[Any]]) -> tuple[Step, Callable[[], list[n
         h = sigmoid(x @ W1 + b1)
         a = sigmoid(h @ W2 + b2)
         delta2 = a - x
+        float(np.vdot(delta2, delta2)) / (2 * m)  # the loss, as every side computes it
         delta2 *= a * (1.0 - a) / m
         delta1 = delta2 @ W2.T
         delta1 *= h * (1.0 - h)

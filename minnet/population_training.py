@@ -236,7 +236,7 @@ def fit_population(
 
             for p in parameters:
                 p.grad[...] = 0.0
-            model.backward(loss.backward())
+            model.backward_parameters(loss.backward())  # the data needs no gradient
             for regulariser in regularisers:
                 regulariser.backward(parameters, batch_size)
             optimizer.step()
