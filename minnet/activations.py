@@ -62,7 +62,8 @@ class Activation(Layer):
 
     @abstractmethod
     def derivative(self, y: np.ndarray) -> np.ndarray:
-        """Return $f'(x)$ computed from the output $y = f(x)$, as a new array."""
+        """Return $f'(x)$ computed from the output $y = f(x)$, as a new array
+        (:meth:`backward` multiplies the upstream gradient into it)."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         output = self.function(x)
@@ -72,7 +73,9 @@ class Activation(Layer):
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         if self._output is None:
             raise RuntimeError(f"{type(self).__name__}.backward was called before forward.")
-        return grad_y * self.derivative(self._output)
+        grad_x = self.derivative(self._output)  # a new array, so it can take the product
+        grad_x *= grad_y
+        return grad_x
 
 
 class Sigmoid(Activation):
@@ -98,7 +101,9 @@ class Sigmoid(Activation):
         return np.reciprocal(output, out=output)
 
     def derivative(self, y: np.ndarray) -> np.ndarray:
-        return y * (1.0 - y)
+        derivative = 1.0 - y
+        derivative *= y  # y (1 - y) with one new array instead of two
+        return derivative
 
 
 class Tanh(Activation):

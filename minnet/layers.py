@@ -60,6 +60,17 @@ class Layer(ABC):
         """Given $\\partial L/\\partial y$, return $\\partial L/\\partial x$ and add
         $\\partial L/\\partial p$ into the ``grad`` of every parameter ``p``."""
 
+    def backward_parameters(self, grad_y: np.ndarray) -> None:
+        """:meth:`backward` for a caller that throws $\\partial L/\\partial x$ away.
+
+        It adds the same parameter gradients as :meth:`backward`. The training
+        loop calls it on the model, whose input is the data: a layer may then
+        skip computing the gradient with respect to its input (for a
+        :class:`Linear` first layer, a matrix product as large as its forward
+        pass). The default simply calls :meth:`backward`.
+        """
+        self.backward(grad_y)
+
     def __call__(self, x: Any) -> np.ndarray:
         return self.forward(as_batch(x, who=repr(self)))
 
@@ -260,7 +271,11 @@ class Linear(Layer):
     regularise_bias
         Whether regularisers act on ``b`` too (by default only ``W`` decays).
     dtype
-        The floating-point type of the parameters.
+        The floating-point type of the parameters. A ``np.float32`` network
+        computes in float32 throughout when its input is float32 too
+        (:func:`~minnet.training.fit` casts the data to the parameters' type
+        once); given float64 input directly, numpy promotes the products to
+        float64. Gradient checks need float64.
 
     Examples
     --------
@@ -296,18 +311,30 @@ class Linear(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_features(x, self.n_in, who=repr(self))
         self._x = x
-        return x @ self.W.value + self.b.value
+        y = x @ self.W.value
+        y += self.b.value  # into the product's own array: no second (batch, n_out) array
+        return y
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
+        x = self._input()
+        self._add_parameter_gradients(x, grad_y)
+        # An input shared by the members of a population gets the sum of their gradients.
+        return sum_to_shape(grad_y @ self.W.value.swapaxes(-1, -2), x.shape)
+
+    def backward_parameters(self, grad_y: np.ndarray) -> None:
+        self._add_parameter_gradients(self._input(), grad_y)  # no g W^T: nobody reads it
+
+    def _input(self) -> np.ndarray:
+        """The input of the last forward pass."""
         if self._x is None:
             raise RuntimeError(f"{self!r}.backward was called before forward.")
-        x_t = self._x.swapaxes(-1, -2)
-        self.W.grad += sum_to_shape(x_t @ grad_y, self.W.shape)
+        return self._x
+
+    def _add_parameter_gradients(self, x: np.ndarray, grad_y: np.ndarray) -> None:
+        self.W.grad += sum_to_shape(x.swapaxes(-1, -2) @ grad_y, self.W.shape)
         # Sum over the batch; a population's bias (N, 1, n_out) keeps that axis.
         batch_sum = grad_y.sum(axis=-2, keepdims=self.b.value.ndim > 1)
         self.b.grad += sum_to_shape(batch_sum, self.b.shape)
-        # An input shared by the members of a population gets the sum of their gradients.
-        return sum_to_shape(grad_y @ self.W.value.swapaxes(-1, -2), self._x.shape)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.n_in}, {self.n_out})"
@@ -367,6 +394,12 @@ class Sequential(Layer):
         for layer in reversed(self.layers):
             grad_y = layer.backward(grad_y)
         return grad_y
+
+    def backward_parameters(self, grad_y: np.ndarray) -> None:
+        for layer in reversed(self.layers[1:]):
+            grad_y = layer.backward(grad_y)
+        if self.layers:
+            self.layers[0].backward_parameters(grad_y)
 
     def penalty(self) -> float:
         """The sum of the layers' penalties (0.0 when none adds one)."""

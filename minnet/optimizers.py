@@ -98,7 +98,8 @@ class Optimizer(ABC):
         """The learning rate for ``parameter``: ``lr``, shaped to broadcast
         against the parameter when it is one per member."""
         if isinstance(self.lr, np.ndarray):
-            return per_member(self.lr, parameter)
+            # In the parameter's dtype, so a float32 population is not promoted.
+            return per_member(self.lr, parameter).astype(parameter.value.dtype, copy=False)
         return self.lr
 
     def select_members(self, rows: np.ndarray) -> None:

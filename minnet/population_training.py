@@ -34,7 +34,7 @@ from minnet.optimizers import Optimizer
 from minnet.population import population_size
 from minnet.regularisers import Regulariser
 from minnet.training import History, check_pieces
-from minnet.validation import as_batch, as_numbers
+from minnet.validation import as_batch, as_dtype_of, as_numbers
 
 
 @dataclass
@@ -183,6 +183,9 @@ def fit_population(
                 f"{regulariser!r} has {lam.size} lambdas for a population of {size}: give "
                 f"one number, or one per member."
             )
+    # A float32 network trains on float32 data: cast once here, not promoted every epoch.
+    dtypes = {p.value.dtype for p in model.parameters()}
+    x, y = as_dtype_of(x, dtypes), as_dtype_of(y, dtypes)
     target = y if y.ndim > 2 else np.broadcast_to(y, (size, *y.shape))
     if tol is not None:
         tol_values = as_numbers(tol, "tol", "fit_population")
@@ -253,7 +256,7 @@ def fit_population(
 
             for p in parameters:
                 p.grad[...] = 0.0
-            model.backward(loss.backward())
+            model.backward_parameters(loss.backward())  # the data needs no gradient
             for regulariser in regularisers:
                 regulariser.backward(parameters, batch_size)
             optimizer.step()

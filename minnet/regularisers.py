@@ -121,7 +121,7 @@ class L2Regulariser(Regulariser):
         for p in parameters:
             if p.regularise:
                 if isinstance(scale, np.ndarray):
-                    p.grad += per_member(scale, p) * p.value
+                    p.grad += per_member(scale, p).astype(p.value.dtype, copy=False) * p.value
                 else:
                     p.grad += scale * p.value
 

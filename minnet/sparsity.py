@@ -110,7 +110,9 @@ class KLSparsity(Layer):
         if self._rho_hat is None:
             return 0.0
         # KL(rho || q) = H(rho, q) - H(rho, rho): the cross-entropy minus rho's entropy.
-        kl = cross_entropy(self.rho, self._rho_hat) - cross_entropy(self.rho, np.array(self.rho))
+        # H(rho, rho) as a Python float, so a float32 rho_hat is not promoted to float64.
+        entropy = float(cross_entropy(self.rho, np.array(self.rho)))
+        kl = cross_entropy(self.rho, self._rho_hat) - entropy
         penalties: np.ndarray = self.beta * kl.sum(axis=(-2, -1))
         return penalties
 

@@ -31,7 +31,7 @@ from minnet.losses import Loss
 from minnet.optimizers import Optimizer
 from minnet.parameter import Parameter
 from minnet.regularisers import Regulariser
-from minnet.validation import as_batch
+from minnet.validation import as_batch, as_dtype_of
 
 #: How often (in epochs) the progress bar is redrawn; drawing every epoch
 #: would cost more than the epoch itself for small networks.
@@ -110,6 +110,11 @@ def fit(
         The data loss, e.g. :class:`~minnet.losses.MSE`.
     x, y
         Inputs and targets, finite float arrays of shape ``(..., batch, features)``.
+        When every parameter of ``model`` has one dtype and the data another,
+        the data is cast to the parameters' dtype once, before the first
+        epoch: a ``Linear(..., dtype=np.float32)`` network then trains in
+        float32 throughout (forward, loss, backward, penalties and updates)
+        even when given float64 data.
     optimizer
         Updates the parameters, e.g. ``SGD(model.parameters(), lr=1.5)``.
     regularisers
@@ -154,6 +159,9 @@ def fit(
     """
     x = as_batch(x, who="fit", what="input x")
     y = as_batch(y, who="fit", what="target y")
+    # A float32 network trains on float32 data: cast once here, not promoted every epoch.
+    dtypes = {p.value.dtype for p in model.parameters()}
+    x, y = as_dtype_of(x, dtypes), as_dtype_of(y, dtypes)
     regularisers = check_pieces(model, loss, optimizer, regularisers)
     if tol is not None and not (_is_number(tol) and tol > 0):
         raise ValueError(f"fit needs tol > 0 (or None), got {tol!r}.")
@@ -200,7 +208,7 @@ def fit(
                     break
                 for p in parameters:
                     p.grad[...] = 0.0
-                model.backward(loss.backward())
+                model.backward_parameters(loss.backward())  # the data needs no gradient
                 for regulariser in regularisers:
                     regulariser.backward(parameters, batch_size)
                 optimizer.step()

@@ -79,6 +79,25 @@ def as_batch(x: Any, who: str, what: str = "input") -> np.ndarray:
     return array
 
 
+def as_dtype_of(array: np.ndarray, dtypes: set[np.dtype[Any]]) -> np.ndarray:
+    """``array`` cast once to the one dtype in ``dtypes`` (a network's parameters),
+    or ``array`` itself when it already has it or the parameters mix dtypes.
+
+    numpy promotes ``float64 @ float32`` to float64, so float64 data fed to a
+    float32 network would silently train in float64 every epoch; casting the
+    data once at the boundary keeps the network in the precision it was built in.
+
+    Examples
+    --------
+    >>> as_dtype_of(np.eye(2), {np.dtype(np.float32)}).dtype
+    dtype('float32')
+    """
+    if len(dtypes) != 1:
+        return array
+    (dtype,) = dtypes
+    return array if array.dtype == dtype else array.astype(dtype)
+
+
 def check_features(x: np.ndarray, expected: int, who: str) -> None:
     """Raise :class:`ShapeError` unless the last axis of ``x`` has ``expected``
     entries.
