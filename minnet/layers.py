@@ -309,7 +309,7 @@ class Linear(Layer):
         self._x: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        check_features(x, self.n_in, who=repr(self))
+        check_features(x, self.n_in, who=self)  # the layer's name is only made on error
         self._x = x
         y = x @ self.W.value
         y += self.b.value  # into the product's own array: no second (batch, n_out) array

@@ -98,9 +98,12 @@ def as_dtype_of(array: np.ndarray, dtypes: set[np.dtype[Any]]) -> np.ndarray:
     return array if array.dtype == dtype else array.astype(dtype)
 
 
-def check_features(x: np.ndarray, expected: int, who: str) -> None:
+def check_features(x: np.ndarray, expected: int, who: object) -> None:
     """Raise :class:`ShapeError` unless the last axis of ``x`` has ``expected``
     entries.
+
+    ``who`` names the receiver in the message: a string, or the layer itself,
+    whose repr is then only made when the check fails (this runs every epoch).
 
     Examples
     --------
@@ -112,7 +115,7 @@ def check_features(x: np.ndarray, expected: int, who: str) -> None:
     """
     if x.ndim < 2 or x.shape[-1] != expected:
         raise ShapeError(
-            f"{who} expected inputs with {expected} features (last axis), got shape {x.shape}."
+            f"{who!s} expected inputs with {expected} features (last axis), got shape {x.shape}."
         )
 
 
