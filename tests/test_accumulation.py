@@ -3,8 +3,11 @@ and the training loop clears it once per step."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
+from networks import autoencoder as shared_autoencoder
 
 from minnet import (
     MSE,
@@ -19,10 +22,8 @@ from minnet import (
     one_hot_patterns,
 )
 
-
-def autoencoder(seed: int = 0) -> Sequential:
-    rng = np.random.default_rng(seed)
-    return Sequential(Linear(4, 2, rng=rng), Sigmoid(), Linear(2, 4, rng=rng), Sigmoid())
+#: The small network these tests train: 4 -> 2 -> 4.
+autoencoder = partial(shared_autoencoder, n=4, hidden=2)
 
 
 def gradients(net: Layer) -> list[np.ndarray]:

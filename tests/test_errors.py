@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from networks import autoencoder
 
 from minnet import (
     MSE,
@@ -15,16 +16,9 @@ from minnet import (
     Linear,
     MinnetError,
     NonFiniteError,
-    Sequential,
     ShapeError,
-    Sigmoid,
     fit,
 )
-
-
-def autoencoder() -> Sequential:
-    rng = np.random.default_rng(0)
-    return Sequential(Linear(8, 3, rng=rng), Sigmoid(), Linear(3, 8, rng=rng), Sigmoid())
 
 
 def train(x: object, y: object) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from networks import autoencoder
 
 from minnet import (
     KLSparsity,
@@ -19,11 +20,6 @@ from minnet import (
     read_state,
     save_model,
 )
-
-
-def autoencoder(seed: int, hidden: int = 3) -> Sequential:
-    rng = np.random.default_rng(seed)
-    return Sequential(Linear(8, hidden, rng=rng), Sigmoid(), Linear(hidden, 8, rng=rng), Sigmoid())
 
 
 def values(model: Sequential) -> dict[str, list[float]]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from networks import autoencoder as shared_autoencoder
 
 from minnet import (
     MSE,
@@ -21,7 +23,6 @@ from minnet import (
     Optimizer,
     Parameter,
     Sequential,
-    Sigmoid,
     check_layer,
     check_network,
     check_regulariser,
@@ -38,9 +39,8 @@ from minnet.testing import float_arrays
 MakeOptimizer = Callable[[list[Parameter], float | np.ndarray], Optimizer]
 
 
-def autoencoder(seed: int, n: int = 4, hidden: int = 2) -> Sequential:
-    rng = np.random.default_rng(seed)
-    return Sequential(Linear(n, hidden, rng=rng), Sigmoid(), Linear(hidden, n, rng=rng), Sigmoid())
+#: The small network these tests train: 4 -> 2 -> 4.
+autoencoder = partial(shared_autoencoder, n=4, hidden=2)
 
 
 def test_stack_gives_each_member_its_single_twins_parameters_and_output() -> None:

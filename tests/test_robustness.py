@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from networks import autoencoder
 
 from minnet import (
     MSE,
@@ -52,11 +53,6 @@ class Wrapper(Layer):
 
     def backward(self, grad_y: np.ndarray) -> np.ndarray:
         return self.inner.backward(self.blocks[0].backward(grad_y))
-
-
-def autoencoder(seed: int = 0) -> Sequential:
-    rng = np.random.default_rng(seed)
-    return Sequential(Linear(8, 3, rng=rng), Sigmoid(), Linear(3, 8, rng=rng), Sigmoid())
 
 
 def test_parameters_held_inside_sublayers_are_found_trained_and_checked() -> None:

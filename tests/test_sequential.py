@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from networks import autoencoder
 
 from minnet import Layer, Linear, Sequential, Sigmoid
-
-
-def autoencoder() -> Sequential:
-    rng = np.random.default_rng(0)
-    return Sequential(Linear(8, 3, rng=rng), Sigmoid(), Linear(3, 8, rng=rng), Sigmoid())
 
 
 def test_sequential_names_parameters_by_layer_index_and_name() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 import pytest
+from networks import autoencoder as shared_autoencoder
 
 from minnet import (
     MSE,
@@ -15,7 +17,6 @@ from minnet import (
     Linear,
     Parameter,
     Sequential,
-    Sigmoid,
     fit,
     one_hot_patterns,
 )
@@ -41,9 +42,8 @@ def regression() -> tuple[Sequential, np.ndarray, np.ndarray]:
     return Sequential(Linear(2, 1, seed=0)), x, y
 
 
-def autoencoder() -> Sequential:
-    rng = np.random.default_rng(0)
-    return Sequential(Linear(4, 2, rng=rng), Sigmoid(), Linear(2, 4, rng=rng), Sigmoid())
+#: The small network these tests train: 4 -> 2 -> 4.
+autoencoder = partial(shared_autoencoder, n=4, hidden=2)
 
 
 def test_fit_stops_when_the_epoch_error_falls_below_tol() -> None:
